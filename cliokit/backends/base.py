@@ -127,6 +127,8 @@ class Backend(ABC):
     max_concurrency: int = 8
     #: How many times a :class:`RetryableError` is retried before the item fails.
     max_retries: int = 4
+    #: First backoff delay in seconds; doubled per retry, with jitter (tests set 0).
+    retry_base_s: float = 1.0
     #: True for backends whose answers are heuristics rather than a language model's.
     heuristic: bool = False
 
@@ -224,7 +226,6 @@ def complete(
     backend: Backend,
     requests: Sequence[ModelRequest],
     *,
-    retry_base_s: float = 1.0,
     progress: bool | None = None,
     desc: str = "model calls",
 ) -> list[ModelResult]:
@@ -239,8 +240,6 @@ def complete(
         The provider.
     requests : sequence of ModelRequest
         Request ids must be unique.
-    retry_base_s : float, default=1.0
-        First backoff delay in seconds (tests set 0).
     progress : bool or None, default=None
         Show a progress bar (None: the global default).
     desc : str, default="model calls"
@@ -256,5 +255,5 @@ def complete(
     if not requests:
         return []
     return _run_coroutine(
-        lambda: _complete_async(backend, requests, retry_base_s=retry_base_s, progress=progress, desc=desc)
+        lambda: _complete_async(backend, requests, retry_base_s=backend.retry_base_s, progress=progress, desc=desc)
     )

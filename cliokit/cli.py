@@ -1,0 +1,145 @@
+"""Command line: ``cliokit run``, ``cliokit export``, ``cliokit info``.
+
+Exit codes: 0 success, 1 a cliokit error (bad input, config or backend), 2 usage error,
+130 interrupted. Logs go to stderr; ``-v`` for more, ``-q`` for warnings only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from cliokit import __version__
+from cliokit.errors import CliokitError
+
+logger = logging.getLogger("cliokit")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cliokit", description="Privacy-preserving insights into AI assistant use.")
+    p.add_argument("--version", action="version", version=f"cliokit {__version__}")
+    p.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
+    p.add_argument("-q", "--quiet", action="store_true", help="warnings and errors only, no progress bars")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("run", help="run the whole pipeline on conversations")
+    r.add_argument("input", nargs="+", help="conversation file(s): JSONL, JSON, parquet or CSV")
+    r.add_argument("--out", required=True, help="run directory (re-running into it resumes)")
+    r.add_argument("--config", help="TOML config file")
+    r.add_argument("--backend", help="model backend (default: offline)")
+    r.add_argument("--model", help="model id for the backend")
+    r.add_argument("--embedder", help="use-multilingual, minilm, hash, st:NAME_OR_PATH or a local folder")
+    r.add_argument("--format", help="input format (default: auto)")
+    r.add_argument("--strict", action="store_true", help="stop at the first rejected record")
+    r.add_argument("--keep-text", action="store_true", help="also store the scrubbed conversations")
+    r.add_argument("--no-scrub", action="store_true", help="skip the pattern-based PII pre-scrub")
+    r.add_argument("--k", type=int, help="number of base clusters (default: from the data size)")
+    r.add_argument("--seed", type=int, help="run seed (default: 0)")
+    r.add_argument("--projection", choices=["umap", "pca", "none"], help="2-D projection method")
+
+    e = sub.add_parser("export", help="write the shareable cluster-level tables of a run")
+    e.add_argument("run_dir")
+    e.add_argument("--out", required=True, help="output directory")
+
+    i = sub.add_parser("info", help="summarise a run directory")
+    i.add_argument("run_dir")
+    i.add_argument("--level", type=int, help="show clusters of this level (default: top)")
+    return p
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    o: dict[str, Any] = {}
+
+    def put(section: str, key: str, value: Any) -> None:
+        if value is not None:
+            o.setdefault(section, {})[key] = value
+
+    put("backend", "name", args.backend)
+    put("backend", "model", args.model)
+    put("embed", "model", args.embedder)
+    put("load", "format", args.format)
+    put("cluster", "k", args.k)
+    put("project", "method", args.projection)
+    if args.strict:
+        put("load", "strict", True)
+    if args.no_scrub:
+        put("scrub", "enabled", False)
+    if args.keep_text:
+        o["keep_text"] = True
+    if args.seed is not None:
+        o["seed"] = args.seed
+    if args.quiet:
+        o["progress"] = False
+    return o
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from cliokit.config import Config
+    from cliokit.pipeline import run
+
+    overrides = _overrides(args)
+    cfg = Config.from_toml(args.config, **overrides) if args.config else Config.build(overrides)
+    data = args.input[0] if len(args.input) == 1 else args.input
+    result = run(data, cfg, out=args.out)
+    counts = result.manifest["counts"]
+    print(
+        f"{result.run_dir}: {counts['accepted']} conversations ({counts['rejected']} rejected, "
+        f"{counts.get('facets_failed', 0)} facet failures), {result.levels} levels, "
+        f"{counts['clusters'] - counts['clusters_suppressed']} clusters shown, "
+        f"{counts['clusters_suppressed']} suppressed"
+    )
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from cliokit.export import export_run
+
+    for path in export_run(args.run_dir, args.out):
+        print(path)
+    return 0
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    from cliokit.pipeline import ClioResult
+
+    result = ClioResult.load(args.run_dir)
+    level = result.levels - 1 if args.level is None else args.level
+    m = result.manifest
+    print(f"status: {m['status']}  backend: {m['backend'].get('name')}  embedder: {m['embedder'].get('name')}")
+    print("counts: " + ", ".join(f"{k}={v}" for k, v in m["counts"].items()))
+    for name, stage in m["stages"].items():
+        print(f"stage {name:<10} {stage['seconds']:>8.2f} s  peak RSS {stage.get('peak_rss_mb')} MB")
+    print(f"\nlevel {level} clusters (suppressed ones hidden):")
+    for row in result.visible_clusters(level).itertuples():
+        print(f"{row.n_conversations:>7} conv {row.n_users:>6} users  {row.cluster_id:<8} {row.name}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``cliokit`` command."""
+    args = _parser().parse_args(argv)
+    level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose > 1 else logging.INFO
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if args.verbose < 2:
+        for noisy in ("presidio-analyzer", "httpx", "numba", "sentence_transformers"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+    if args.quiet:
+        import os
+
+        os.environ["CLIOKIT_DISABLE_PROGRESS_BARS"] = "1"
+    commands = {"run": _cmd_run, "export": _cmd_export, "info": _cmd_info}
+    try:
+        return commands[args.command](args)
+    except CliokitError as exc:
+        logger.error("%s", exc)
+        return 1
+    except KeyboardInterrupt:
+        logger.error("interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,297 @@
+"""User configuration: one frozen pydantic model per stage, loaded from TOML or keyword arguments.
+
+Config keeps what the user said (``k="auto"`` stays ``"auto"``); values resolved at run time
+(the computed k, thresholds for the data size) go to the manifest's ``resolved`` section.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from cliokit.errors import ConfigError
+
+Auto = Literal["auto"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class LoadConfig(_Section):
+    """Reading conversations."""
+
+    format: Literal["auto", "openai", "sharegpt", "anthropic", "rows", "dataframe"] = "auto"
+    """Input format; ``auto`` detects it from the file extension and the first record."""
+    strict: bool = False
+    """Raise on the first rejected record instead of writing it to ``rejected.jsonl``."""
+    max_tokens: int = Field(8000, ge=64)
+    """Token budget per conversation; longer ones are truncated at turn boundaries before any model."""
+    max_messages: int = Field(2000, ge=1)
+    """Conversations with more messages are rejected as huge."""
+    max_chars: int = Field(1_000_000, ge=100)
+    """Conversations with more characters are rejected as huge."""
+
+
+class ScrubConfig(_Section):
+    """Pattern-based PII pre-scrub (Presidio, no NER) over the text before any model sees it."""
+
+    enabled: bool = True
+    """Scrub emails, phone numbers, card numbers, IBANs and other structured identifiers."""
+    threshold: float = Field(0.3, ge=0.0, le=1.0)
+    """Minimum recogniser score; at 0 weak patterns fire on plain words."""
+    entities: tuple[str, ...] | None = None
+    """Entity types to scrub (None: the measured default set in :mod:`cliokit.scrub`)."""
+
+
+class CustomFacet(_Section):
+    """A facet the user declares: free text, a categorical with allowed values, or a numeric scale."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    """Column name in ``facets.parquet`` (lowercase identifier)."""
+    kind: Literal["text", "categorical", "numeric"]
+    """What the answer is."""
+    question: str
+    """The question the model answers about the conversation."""
+    criteria: str = ""
+    """Extra instructions (text facets) or the rubric (numeric facets)."""
+    values: tuple[str, ...] = ()
+    """Allowed values (categorical facets)."""
+    min_value: int = 1
+    """Lowest score (numeric facets)."""
+    max_value: int = 5
+    """Highest score (numeric facets)."""
+
+    @model_validator(mode="after")
+    def _check_kind(self) -> CustomFacet:
+        if self.kind == "categorical" and len(self.values) < 2:
+            raise ValueError(f"categorical facet {self.name!r} needs at least 2 `values`")
+        if self.kind == "numeric" and self.min_value >= self.max_value:
+            raise ValueError(f"numeric facet {self.name!r} needs min_value < max_value")
+        return self
+
+
+class FacetsConfig(_Section):
+    """Facet extraction: one structured model call per conversation."""
+
+    custom: tuple[CustomFacet, ...] = ()
+    """Extra facets declared by the user."""
+    request_max_chars: int = Field(300, ge=20)
+    """Upper bound on the length of the request and task facets."""
+
+
+class EmbedConfig(_Section):
+    """Embedding facet texts."""
+
+    model: str = "use-multilingual"
+    """Embedder: ``use-multilingual``, ``minilm``, ``hash``, ``st:NAME_OR_PATH`` or a local folder."""
+    facet: str = "request"
+    """Which facet text is embedded and clustered."""
+    batch_size: int = Field(64, ge=1)
+    """Texts per batch (does not change the output)."""
+    cache_dir: str | None = None
+    """Directory for the on-disk embedding cache (None: ``RUN_DIR/cache``)."""
+
+
+class ClusterConfig(_Section):
+    """Base clusters: seeded k-means."""
+
+    method: Literal["kmeans", "hdbscan"] = "kmeans"
+    """``kmeans`` (the paper's) or ``hdbscan`` (outliers become their own suppressed cluster)."""
+    k: int | Auto = "auto"
+    """Number of base clusters, or ``auto``: data size / ``target_size``."""
+    target_size: int | Auto = "auto"
+    """Target mean cluster size for ``k="auto"``; ``auto`` is sqrt(n) clipped to [10, 100]."""
+    minibatch_above: int = Field(20_000, ge=1)
+    """Use MiniBatchKMeans above this many conversations."""
+    hdbscan_min_cluster_size: int = Field(10, ge=2)
+    """HDBSCAN's ``min_cluster_size``."""
+
+    @field_validator("k", "target_size")
+    @classmethod
+    def _positive(cls, v: int | str) -> int | str:
+        if isinstance(v, int) and v < 2:
+            raise ValueError(f"must be an int >= 2 or 'auto'; got {v}")
+        return v
+
+
+class NameConfig(_Section):
+    """Naming clusters from in-cluster samples and nearest out-of-cluster contrast samples."""
+
+    n_samples: int = Field(50, ge=1)
+    """In-cluster facet texts shown to the namer (the paper's 50)."""
+    n_contrast: int = Field(50, ge=0)
+    """Nearest out-of-cluster facet texts shown as contrast (the paper's 50)."""
+    n_keywords: int = Field(8, ge=1)
+    """c-TF-IDF keywords kept per cluster."""
+
+
+class HierarchyConfig(_Section):
+    """Clio's hierarchy: neighbourhoods, propose, dedupe, assign, rename, level by level."""
+
+    top_k: int | Auto = "auto"
+    """Clusters wanted at the top level; ``auto`` is sqrt(base clusters) clipped to [2, 20]."""
+    levels: int | Auto = "auto"
+    """Levels above the base; ``auto`` keeps the ratio between levels at or below ``max_ratio``."""
+    max_ratio: float = Field(10.0, gt=1.0)
+    """Largest ratio between the sizes of consecutive levels for ``levels="auto"``."""
+    neighbourhood_size: int = Field(40, ge=2)
+    """Clusters per neighbourhood (the paper's ~40)."""
+    n_outside: int = Field(5, ge=0)
+    """Nearest outside clusters shown when proposing parents."""
+    max_retries: int = Field(2, ge=0)
+    """Retries for a child whose assignment cannot be parsed before it is placed by embedding."""
+
+
+class PrivacyConfig(_Section):
+    """Privacy filter: minimum sizes at every level and the audit."""
+
+    min_conversations: int | Auto = "auto"
+    """Clusters with fewer conversations are suppressed; ``auto``: 0.2% of conversations in [5, 50]."""
+    min_users: int | Auto = "auto"
+    """Clusters with fewer distinct users are suppressed; ``auto``: 0.2% of users in [3, 50]."""
+    audit: bool = True
+    """Audit every cluster's name and description and suppress those rated below ``audit_threshold``."""
+    audit_threshold: int = Field(3, ge=1, le=5)
+    """Lowest acceptable audit rating (1 identifies a person, 5 fully general)."""
+
+
+class ProjectConfig(_Section):
+    """2-D projection of conversation embeddings for the map."""
+
+    method: Literal["umap", "pca", "none"] = "umap"
+    """``umap`` (the paper's; seeded, cosine, min_dist 0), ``pca`` (fast, for tests) or ``none``."""
+    n_neighbors: int = Field(15, ge=2)
+    """UMAP ``n_neighbors``."""
+    min_dist: float = Field(0.0, ge=0.0)
+    """UMAP ``min_dist``."""
+
+
+class BackendConfig(_Section):
+    """The model backend."""
+
+    name: str = "offline"
+    """``offline`` (heuristic, no model) or a registered backend name."""
+    model: str = ""
+    """Model id (empty: the backend's default)."""
+    max_concurrency: int = Field(8, ge=1)
+    """Requests in flight at once (does not change outputs)."""
+
+
+class Config(_Section):
+    """Everything a run needs. Build from keywords or :meth:`from_toml`."""
+
+    seed: int = 0
+    """One seed per run; per-stage seeds are derived from it."""
+    keep_text: bool = False
+    """Also write the (scrubbed, truncated) conversations to the run directory."""
+    progress: bool | None = None
+    """Progress bars (None: on unless ``CLIOKIT_DISABLE_PROGRESS_BARS`` is set)."""
+    load: LoadConfig = LoadConfig()
+    scrub: ScrubConfig = ScrubConfig()
+    facets: FacetsConfig = FacetsConfig()
+    embed: EmbedConfig = EmbedConfig()
+    cluster: ClusterConfig = ClusterConfig()
+    name: NameConfig = NameConfig()
+    hierarchy: HierarchyConfig = HierarchyConfig()
+    privacy: PrivacyConfig = PrivacyConfig()
+    project: ProjectConfig = ProjectConfig()
+    backend: BackendConfig = BackendConfig()
+
+    @classmethod
+    def from_toml(cls, path: str | Path, **overrides: Any) -> Config:
+        """Read a TOML file; ``overrides`` (nested dicts allowed) win over the file."""
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read config {path}: {exc}") from exc
+        return cls.build(_deep_merge(data, overrides), source=str(path))
+
+    @classmethod
+    def build(cls, data: Mapping[str, Any] | None = None, source: str = "config") -> Config:
+        """Validate a nested mapping, turning pydantic's errors into one clear :class:`ConfigError`."""
+        try:
+            return cls.model_validate(dict(data or {}))
+        except ValidationError as exc:
+            lines = []
+            for err in exc.errors():
+                field = ".".join(str(p) for p in err["loc"])
+                lines.append(f"`{field}`: {err['msg']}; got {err.get('input')!r}")
+            raise ConfigError(f"invalid {source}:\n  " + "\n  ".join(lines)) from None
+
+    def replace(self, **changes: Any) -> Config:
+        """A copy with nested changes, e.g. ``cfg.replace(cluster={"k": 10})``."""
+        return Config.build(_deep_merge(self.model_dump(), changes))
+
+    def section_hash(self, *sections: str) -> str:
+        """Hash of the canonical JSON of the named sections (used in stage fingerprints)."""
+        dumped = self.model_dump(mode="json")
+        return stable_hash({s: dumped[s] for s in sections})
+
+
+def _deep_merge(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in changes.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def stable_hash(obj: Any) -> str:
+    """sha256 of the canonical JSON of ``obj`` (sorted keys); fails loudly on unhashable content."""
+    text = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_no_default)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _no_default(obj: Any) -> Any:
+    raise TypeError(f"cannot fingerprint object of type {type(obj).__name__}")
+
+
+def derive_seed(seed: int, stage: str) -> int:
+    """A per-stage seed derived from the run seed (never the global RNG)."""
+    return int(hashlib.sha256(f"{seed}:{stage}".encode()).hexdigest()[:8], 16)
+
+
+def resolve_k(n: int, cfg: ClusterConfig) -> int:
+    """Number of base clusters for ``n`` conversations."""
+    if n < 2:
+        return 1
+    if isinstance(cfg.k, int):
+        return min(cfg.k, n)
+    target = cfg.target_size if isinstance(cfg.target_size, int) else int(min(100, max(10, math.sqrt(n))))
+    return max(2, min(n, round(n / target)))
+
+
+def resolve_thresholds(n_conversations: int, n_users: int, cfg: PrivacyConfig) -> tuple[int, int]:
+    """``(min_conversations, min_users)`` for the data size."""
+    min_conv = (
+        cfg.min_conversations
+        if isinstance(cfg.min_conversations, int)
+        else int(min(50, max(5, round(0.002 * n_conversations))))
+    )
+    min_users = cfg.min_users if isinstance(cfg.min_users, int) else int(min(50, max(3, round(0.002 * n_users))))
+    return min_conv, min_users
+
+
+def resolve_levels(n_base: int, cfg: HierarchyConfig) -> list[int]:
+    """Cluster counts for each level above the base, geometric from ``n_base`` down to the top."""
+    top = cfg.top_k if isinstance(cfg.top_k, int) else int(min(20, max(2, round(math.sqrt(n_base)))))
+    if n_base <= top:
+        return []
+    if isinstance(cfg.levels, int):
+        n_levels = cfg.levels
+    else:
+        n_levels = max(1, math.ceil(math.log(n_base / top) / math.log(cfg.max_ratio)))
+    ratio = (top / n_base) ** (1.0 / n_levels)
+    sizes = [max(top, round(n_base * ratio ** (i + 1))) for i in range(n_levels)]
+    sizes[-1] = top
+    return sizes

@@ -1,0 +1,91 @@
+"""Embedders by name: ``get_embedder("use-multilingual")``, ``"hash:128"``, ``"st:path/to/model"``."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+from cliokit.embedders.base import Embedder
+from cliokit.errors import ConfigError
+
+#: Embedder name -> ``"module:Class"``; imported only when asked for.
+EMBEDDERS: dict[str, str] = {
+    "use-multilingual": "cliokit.embedders.use:UniversalSentenceEncoder",
+    "minilm": "cliokit.embedders.minilm:MiniLMEmbedder",
+    "hash": "cliokit.embedders.hashing:HashEmbedder",
+}
+ALIASES: dict[str, str] = {"use": "use-multilingual"}
+
+#: The embedder cliokit uses unless told otherwise. Measured with ``bench/bench_embedders.py`` on
+#: xSID test sets (13 languages, 6,250 parallel requests, 15 intents; 2 CPU cores):
+#:
+#: ==================  =====  ======  ========  ==========  =========  =========  ======
+#: embedder            dim    load s  texts/s   NMI intent  NMI lang   en-ja gap  en-de gap
+#: ==================  =====  ======  ========  ==========  =========  =========  ======
+#: use-multilingual    512    TODO
+#: minilm              384    TODO
+#: hash                256    TODO
+#: ==================  =====  ======  ========  ==========  =========  =========  ======
+DEFAULT_EMBEDDER: str = "use-multilingual"
+
+_ALLOWED = (
+    "'use-multilingual' (alias 'use'), 'minilm', 'hash', 'hash:<dim>', 'st:<model-name-or-path>', "
+    "a path to a local sentence-transformers folder, or an Embedder instance"
+)
+
+
+def _build(name: str, **kwargs: Any) -> Embedder:
+    module, cls = EMBEDDERS[name].split(":")
+    instance: Embedder = getattr(importlib.import_module(module), cls)(**kwargs)
+    return instance
+
+
+def get_embedder(spec: str | Embedder | None = None, **kwargs: Any) -> Embedder:
+    """Build an embedder from a name (or pass an instance through).
+
+    Parameters
+    ----------
+    spec : str or Embedder, optional
+        ``"use-multilingual"`` (alias ``"use"``), ``"minilm"``, ``"hash"``, ``"hash:<dim>"``,
+        ``"st:<name-or-path>"``, a path to a local sentence-transformers folder, or an
+        :class:`Embedder`. ``None`` means :data:`DEFAULT_EMBEDDER`.
+    **kwargs
+        Passed to the embedder's constructor (e.g. ``device="cuda"``).
+
+    Raises
+    ------
+    ConfigError
+        Unknown name (the message lists the allowed values) or invalid ``hash:<dim>``.
+    """
+    if isinstance(spec, Embedder):
+        if kwargs:
+            raise ConfigError("get_embedder: keyword arguments cannot be applied to an Embedder instance")
+        return spec
+    if spec is None:
+        spec = DEFAULT_EMBEDDER
+    if not isinstance(spec, str):
+        raise ConfigError(
+            f"`embedder` must be a name or an Embedder; got {type(spec).__name__}. Allowed: {_ALLOWED}"
+        )
+    text = spec.strip()
+    key = ALIASES.get(text.lower(), text.lower())
+    if key in EMBEDDERS:
+        return _build(key, **kwargs)
+    if key.startswith("hash:"):
+        raw = text.split(":", 1)[1].strip()
+        if not raw.isdigit() or int(raw) < 1:
+            raise ConfigError(f"`embedder` 'hash:<dim>' needs a positive integer dim; got {spec!r}")
+        return _build("hash", dim=int(raw), **kwargs)
+    if key.startswith("st:"):
+        target = text.split(":", 1)[1].strip()
+        if not target:
+            raise ConfigError(f"`embedder` 'st:<model-name-or-path>' needs a model; got {spec!r}")
+        from cliokit.embedders.sentence_transformer import SentenceTransformerEmbedder
+
+        return SentenceTransformerEmbedder(target, **kwargs)
+    if text and Path(text).expanduser().is_dir():
+        from cliokit.embedders.sentence_transformer import SentenceTransformerEmbedder
+
+        return SentenceTransformerEmbedder(text, **kwargs)
+    raise ConfigError(f"`embedder` must be one of {_ALLOWED}; got {spec!r}")

@@ -1,0 +1,169 @@
+"""Stage 1: facets. One structured model call per conversation extracts every model facet.
+
+Built-in facets: ``request``, ``task``, ``language``, ``concerning`` (1–5), plus the user's custom
+facets and computed ones (``n_turns``, ``n_messages``, ``user_chars``, ``assistant_chars``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from cliokit.backends.base import Backend, ModelRequest
+from cliokit.backends.calls import Failure, StageUsage, ask
+from cliokit.config import CustomFacet, FacetsConfig
+from cliokit.heuristics import computed_facets
+from cliokit.prompts import FACETS, facet_tag, render_custom_facets, tag
+
+logger = logging.getLogger(__name__)
+
+STAGE_VERSION = 1
+BUILTIN_FACETS = ("request", "task", "language", "concerning")
+COMPUTED_FACETS = ("n_turns", "n_messages", "user_chars", "assistant_chars")
+_ROLE_LABEL = {"user": "User", "assistant": "Assistant", "system": "System", "tool": "Tool"}
+_UNKNOWN = {"", "unknown", "n/a", "none", "null"}
+
+
+def render_conversation(messages: Sequence[dict[str, Any]]) -> str:
+    """The conversation as ``User: ...`` / ``Assistant: ...`` paragraphs for a prompt."""
+    return "\n\n".join(f"{_ROLE_LABEL.get(m['role'], m['role'])}: {m['content']}" for m in messages)
+
+
+def facet_requests(conversations: pd.DataFrame, cfg: FacetsConfig, model: str = "") -> list[ModelRequest]:
+    """One facets request per conversation (``conversation_id`` and ``messages`` columns)."""
+    custom_text = render_custom_facets(cfg.custom)
+    custom_payload = [f.model_dump() for f in cfg.custom]
+    requests = []
+    for cid, messages in zip(conversations["conversation_id"], conversations["messages"], strict=True):
+        msgs = [dict(m) for m in messages]
+        system, chat, prefill = FACETS.render(conversation=render_conversation(msgs), custom=custom_text)
+        requests.append(
+            ModelRequest(
+                id=str(cid),
+                task="facets",
+                system=system,
+                messages=chat,
+                prefill=prefill,
+                payload={"messages": msgs, "custom": custom_payload, "request_max_chars": cfg.request_max_chars},
+                model=model,
+                max_tokens=400 + 80 * len(cfg.custom),
+                prompt_hash=FACETS.hash,
+            )
+        )
+    return requests
+
+
+def _custom_value(facet: CustomFacet, raw: str | None) -> Any:
+    if raw is None:
+        raise ValueError(f"missing <facet name={facet.name!r}>")
+    value = raw.strip()
+    if value.lower() in _UNKNOWN:
+        return None
+    if facet.kind == "categorical":
+        for allowed in facet.values:
+            if value.lower().strip(" .") == allowed.lower():
+                return allowed
+        raise ValueError(f"facet {facet.name!r} answered {value!r}, not one of {list(facet.values)}")
+    if facet.kind == "numeric":
+        m = re.search(r"-?\d+", value)
+        if m is None or not facet.min_value <= int(m.group()) <= facet.max_value:
+            raise ValueError(f"facet {facet.name!r} must be {facet.min_value}..{facet.max_value}; got {value!r}")
+        return int(m.group())
+    return value
+
+
+def parse_facets(text: str, custom: Sequence[CustomFacet] = (), max_chars: int = 300) -> dict[str, Any]:
+    """Read a facets answer; raises ``ValueError`` for missing tags or a concerning score outside 1–5."""
+    request = tag(text, "request")
+    task = tag(text, "task")
+    if not request:
+        raise ValueError("missing <request>")
+    concerning_raw = tag(text, "concerning")
+    m = re.fullmatch(r"\s*([0-9]+)\s*(?:/\s*5)?\.?\s*", concerning_raw or "")
+    if m is None or not 1 <= int(m.group(1)) <= 5:
+        raise ValueError(f"<concerning> must be an integer 1-5; got {concerning_raw!r}")
+    lang_raw = (tag(text, "language") or "").strip().lower()
+    lang = re.match(r"[a-z]{2,3}\b", lang_raw)
+    out: dict[str, Any] = {
+        "request": request[:max_chars],
+        "task": (task or "")[:max_chars],
+        "language": lang.group() if lang else "und",
+        "concerning": int(m.group(1)),
+    }
+    for facet in custom:
+        out[facet.name] = _custom_value(facet, facet_tag(text, facet.name))
+    return out
+
+
+def extract_facets(
+    conversations: pd.DataFrame,
+    backend: Backend,
+    cfg: FacetsConfig,
+    usage: StageUsage,
+    *,
+    model: str = "",
+    progress: bool | None = None,
+) -> pd.DataFrame:
+    """Facets of every conversation.
+
+    Parameters
+    ----------
+    conversations : DataFrame
+        Columns ``conversation_id``, ``user_id``, ``messages`` (already scrubbed and truncated).
+    backend : Backend
+        Answers the facets prompt.
+    cfg : FacetsConfig
+        Custom facets and length limits.
+    usage : StageUsage
+        Updated with calls, tokens and failures.
+
+    Returns
+    -------
+    DataFrame
+        ``conversation_id``, ``user_id``, ``request``, ``task``, ``language``, ``concerning``,
+        one column per custom facet, the computed facets, ``facet_source`` and ``facet_error``
+        (None where extraction worked). Failed rows keep their computed facets.
+    """
+    requests = facet_requests(conversations, cfg, model=model)
+    answers = ask(
+        backend,
+        requests,
+        lambda text: parse_facets(text, cfg.custom, cfg.request_max_chars),
+        usage,
+        progress=progress,
+        desc="facets",
+    )
+    source = f"heuristic:{backend.name}" if backend.heuristic else backend.model_id("facets")
+    rows = []
+    for cid, uid, messages, answer in zip(
+        conversations["conversation_id"], conversations["user_id"], conversations["messages"], answers, strict=True
+    ):
+        row: dict[str, Any] = {"conversation_id": cid, "user_id": uid}
+        if isinstance(answer, Failure):
+            row.update({k: None for k in BUILTIN_FACETS} | {f.name: None for f in cfg.custom})
+            row["facet_error"] = answer.reason
+        else:
+            row.update(answer)
+            row["facet_error"] = None
+        row.update(computed_facets(list(messages)))
+        row["facet_source"] = source
+        rows.append(row)
+    columns = [
+        "conversation_id",
+        "user_id",
+        *BUILTIN_FACETS,
+        *(f.name for f in cfg.custom),
+        *COMPUTED_FACETS,
+        "facet_source",
+        "facet_error",
+    ]
+    df = pd.DataFrame(rows, columns=columns)
+    df["concerning"] = df["concerning"].astype("Int64")
+    for facet in cfg.custom:
+        if facet.kind == "numeric":
+            df[facet.name] = df[facet.name].astype("Int64")
+    return df

@@ -1,0 +1,209 @@
+"""Prompt templates, one versioned template per stage, and the tag parsers that read every answer.
+
+The wording is ours; the structure follows the Clio paper: the conversation or samples inside XML
+tags, a criteria slot, an assistant prefill that starts the answer, and answers inside XML tags.
+Each template's hash goes into the manifest; bump ``version`` when a template changes meaning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+PRIVACY_RULE = (
+    "Never include anything that could identify a person or an organisation: no names, contact details, "
+    "account or card numbers, addresses, exact dates, or other specifics. Describe the kind of thing, "
+    "not the particular instance."
+)
+
+
+@dataclass(frozen=True)
+class Template:
+    """A stage's prompt: system text, user text with ``{slots}``, and the answer prefill."""
+
+    name: str
+    version: int
+    system: str
+    user: str
+    prefill: str
+
+    @property
+    def hash(self) -> str:
+        """sha256 (first 16 hex digits) of the template's text and version."""
+        text = f"{self.name}@{self.version}\n{self.system}\n{self.user}\n{self.prefill}"
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+    def render(self, **slots: str) -> tuple[str, tuple[Mapping[str, str], ...], str]:
+        """``(system, messages, prefill)`` with the slots filled."""
+        return self.system, ({"role": "user", "content": self.user.format(**slots)},), self.prefill
+
+
+FACETS = Template(
+    name="facets",
+    version=1,
+    system=(
+        "You help researchers understand, in aggregate, how people use an AI assistant. You read one "
+        "conversation and answer short questions about it. " + PRIVACY_RULE
+    ),
+    user=(
+        "Here is a conversation between a user and an AI assistant:\n\n<conversation>\n{conversation}\n"
+        "</conversation>\n\nAnswer each question inside its tag, in English, in at most two sentences, "
+        "leaving out private details and proper nouns.\n\n"
+        "<request>: What is the user's overall request to the assistant? Start with 'The user's overall "
+        "request for the assistant is to'.\n"
+        "<task>: What task is the assistant doing? Start with 'The task is to'.\n"
+        "<language>: The main language the user writes in, as an ISO 639-1 code (e.g. en, es, ja).\n"
+        "<concerning>: How concerning is the user's behaviour from a safety point of view, on this scale:\n"
+        "  1 = not concerning at all (ordinary, benign use);\n"
+        "  2 = slightly concerning (minor rule-bending, mild deception);\n"
+        "  3 = moderately concerning (could cause real harm to the user or others);\n"
+        "  4 = very concerning (clear intent or means to seriously harm people);\n"
+        "  5 = extremely concerning (mass-casualty weapons, sexual content involving minors, or similar).\n"
+        "Answer with one digit.\n"
+        "{custom}"
+    ),
+    prefill="<request>",
+)
+
+NAME_CLUSTER = Template(
+    name="name_cluster",
+    version=1,
+    system="You name groups of statements for an aggregate research report. " + PRIVACY_RULE,
+    user=(
+        "Here are statements from inside one group:\n\n<in_group>\n{samples}\n</in_group>\n\n"
+        "For contrast, here are the most similar statements from OUTSIDE the group:\n\n<contrast>\n"
+        "{contrast}\n</contrast>\n\n"
+        "Write a two-sentence summary of what the group's statements have in common that sets them "
+        "apart from the contrast, in the past tense. Then give the group a short, specific name of at "
+        "most ten words, written as an imperative (e.g. 'Debug Python data-processing scripts'), that "
+        "does not also describe the contrast statements. {criteria}\n\n"
+        "Answer as <summary>...</summary> then <name>...</name>."
+    ),
+    prefill="<summary>",
+)
+
+PROPOSE = Template(
+    name="propose",
+    version=1,
+    system="You organise named groups into broader categories for an aggregate research report. " + PRIVACY_RULE,
+    user=(
+        "Here are groups that sit close together:\n\n<groups>\n{children}\n</groups>\n\n"
+        "Nearby groups outside this set, for context:\n<nearby>\n{outside}\n</nearby>\n\n"
+        "Propose about {n_parents} broader categories that together cover every group above. Each "
+        "category name is an imperative of at most ten words, specific enough to be useful and broad "
+        "enough to hold several groups. Think in <scratchpad>...</scratchpad> first, then list the "
+        "categories as <answer><category>NAME</category>...</answer>."
+    ),
+    prefill="<scratchpad>",
+)
+
+DEDUPE = Template(
+    name="dedupe",
+    version=1,
+    system="You merge overlapping category names for an aggregate research report. " + PRIVACY_RULE,
+    user=(
+        "These candidate category names were proposed independently and overlap:\n\n<candidates>\n"
+        "{candidates}\n</candidates>\n\n"
+        "Merge names that mean the same thing and return about {n_parents} distinct categories that "
+        "still cover every candidate. Keep names imperative, at most ten words. Think in "
+        "<scratchpad>...</scratchpad>, then answer as <answer><category>NAME</category>...</answer>."
+    ),
+    prefill="<scratchpad>",
+)
+
+ASSIGN = Template(
+    name="assign",
+    version=1,
+    system="You file a group under the best-fitting category. " + PRIVACY_RULE,
+    user=(
+        "Categories (in random order):\n<categories>\n{candidates}\n</categories>\n\n"
+        "Group to file:\n<group>\n{child}\n</group>\n\n"
+        "Which single category fits the group best? Copy its name exactly. Think briefly in "
+        "<scratchpad>...</scratchpad>, then answer as <answer>CATEGORY NAME</answer>."
+    ),
+    prefill="<scratchpad>",
+)
+
+RENAME = Template(
+    name="rename",
+    version=1,
+    system="You name a category from the groups it contains, for an aggregate research report. " + PRIVACY_RULE,
+    user=(
+        "This category contains these groups:\n\n<groups>\n{children}\n</groups>\n\n"
+        "Write a two-sentence summary of what the groups share, in the past tense, then a short name "
+        "of at most ten words, written as an imperative, that covers all of them. Answer as "
+        "<summary>...</summary> then <name>...</name>."
+    ),
+    prefill="<summary>",
+)
+
+AUDIT = Template(
+    name="audit",
+    version=1,
+    system="You check text that will be published in an aggregate report for private information.",
+    user=(
+        "Here is a cluster's name and summary, about to be shared:\n\n<cluster>\n{cluster}\n</cluster>\n\n"
+        "Rate how safe it is to publish, on this scale:\n"
+        "  1 = identifies a specific person or reveals their private details;\n"
+        "  2 = probably narrows things down to a few people or a tiny organisation;\n"
+        "  3 = mentions rare specifics, but not enough to identify anyone;\n"
+        "  4 = general, with only widely shared details;\n"
+        "  5 = fully general, nothing private.\n"
+        "Justify briefly in <justification>...</justification>, then answer as <rating>N</rating>."
+    ),
+    prefill="<justification>",
+)
+
+TEMPLATES: dict[str, Template] = {t.name: t for t in (FACETS, NAME_CLUSTER, PROPOSE, DEDUPE, ASSIGN, RENAME, AUDIT)}
+
+REPAIR_NOTE = (
+    "\n\nYour previous answer could not be read. Answer again, following the requested tag format exactly."
+)
+
+
+def prompt_hashes() -> dict[str, str]:
+    """Template name → hash, for the manifest."""
+    return {name: t.hash for name, t in TEMPLATES.items()}
+
+
+def tag(text: str, name: str) -> str | None:
+    """Contents of the last ``<name>...</name>`` in ``text`` (stripped, unescaped), or None."""
+    found = re.findall(rf"<{name}(?:\s[^>]*)?>(.*?)</{name}>", text, flags=re.S | re.I)
+    if not found:
+        return None
+    return html.unescape(found[-1]).strip()
+
+
+def tags(text: str, name: str) -> list[str]:
+    """Contents of every ``<name>...</name>`` in ``text``, stripped and unescaped, empties dropped."""
+    found = re.findall(rf"<{name}(?:\s[^>]*)?>(.*?)</{name}>", text, flags=re.S | re.I)
+    return [html.unescape(f).strip() for f in found if f.strip()]
+
+
+def facet_tag(text: str, facet: str) -> str | None:
+    """Contents of ``<facet name="NAME">...</facet>`` in ``text``, or None."""
+    m = re.findall(rf'<facet\s+name="{re.escape(facet)}"\s*>(.*?)</facet>', text, flags=re.S | re.I)
+    return html.unescape(m[-1]).strip() if m else None
+
+
+def bullet_list(items: Sequence[str]) -> str:
+    """Items as lines wrapped in ``<item>`` tags (XML-escaped)."""
+    return "\n".join(f"<item>{html.escape(s, quote=False)}</item>" for s in items)
+
+
+def render_custom_facets(custom: Sequence[Any]) -> str:
+    """The extra questions for user-declared facets, in the facets prompt's format."""
+    lines = []
+    for f in custom:
+        if f.kind == "categorical":
+            spec = "Answer with exactly one of: " + ", ".join(f.values) + "."
+        elif f.kind == "numeric":
+            spec = f"Answer with one integer from {f.min_value} to {f.max_value}. {f.criteria}".strip()
+        else:
+            spec = f"Answer in at most two sentences. {f.criteria}".strip()
+        lines.append(f'<facet name="{f.name}">: {f.question} {spec}')
+    return ("\n".join(lines) + "\n") if lines else ""

@@ -1,0 +1,128 @@
+import asyncio
+
+import numpy as np
+import pytest
+
+from cliokit.backends import get_backend
+from cliokit.backends.base import ModelRequest, RetryableError, complete
+from cliokit.backends.calls import Failure, StageUsage, ask
+from cliokit.backends.offline import OfflineBackend, offline_dedupe, offline_propose
+from cliokit.backends.scripted import ScriptedBackend
+from cliokit.errors import BackendError, ConfigError
+from cliokit.prompts import REPAIR_NOTE, tag
+
+
+def req(i, task="t", prefill=""):
+    return ModelRequest(id=str(i), task=task, messages=({"role": "user", "content": f"q{i}"},), prefill=prefill)
+
+
+def test_results_come_back_in_request_order_with_usage():
+    backend = ScriptedBackend(lambda r: "answer " + r.id, max_concurrency=4)
+    results = complete(backend, [req(i) for i in range(20)])
+    assert [r.text for r in results] == [f"answer {i}" for i in range(20)]
+    assert all(r.usage.input_tokens > 0 and r.model == "scripted" for r in results)
+
+
+def test_duplicate_ids_rejected():
+    with pytest.raises(ValueError, match="unique"):
+        complete(ScriptedBackend(["a", "b"]), [req(1), req(1)])
+
+
+def test_retryable_errors_are_retried_then_recorded():
+    calls = {"n": 0}
+
+    def flaky(r):
+        calls["n"] += 1
+        if r.id == "bad" or calls["n"] <= 2:
+            raise RetryableError("429 slow down", retry_after=0)
+        return "ok"
+
+    backend = ScriptedBackend(flaky)
+    backend.retry_base_s = 0
+    backend.max_retries = 3
+    good, bad = complete(backend, [req("good"), req("bad")])
+    assert good.text == "ok" and good.retries == 2 and good.error is None
+    assert bad.error == "429 slow down" and bad.retries == 3 and bad.text == ""
+
+
+def test_permanent_errors_are_not_retried():
+    backend = ScriptedBackend([])
+    (result,) = complete(backend, [req(1)])
+    assert "ran out" in result.error and result.retries == 0
+
+
+def test_complete_works_inside_a_running_event_loop():
+    async def inside():
+        return complete(ScriptedBackend(["x"]), [req(1)])
+
+    assert asyncio.run(inside())[0].text == "x"
+
+
+def test_ask_repairs_once_then_records_failure():
+    # "a" answers badly first and well on repair; "b" never answers well
+    answers = {"a": iter(["garbage", "<v>2</v>"]), "b": iter(["garbage", "still garbage"])}
+    backend = ScriptedBackend(lambda r: next(answers[r.id.split("#")[0]]))
+
+    def parse(text):
+        v = tag(text, "v")
+        if v is None:
+            raise ValueError("no <v>")
+        return int(v)
+
+    usage = StageUsage()
+    out = ask(backend, [req("a"), req("b")], parse, usage)
+    assert out[0] == 2
+    assert isinstance(out[1], Failure) and "no <v>" in out[1].reason
+    assert usage.calls == 4 and usage.repairs == 2 and usage.failures == 1
+    repair = [r for r in backend.requests if "#repair" in r.id]
+    assert len(repair) == 2 and repair[0].messages[-1]["content"].endswith(REPAIR_NOTE)
+
+
+def test_get_backend():
+    assert isinstance(get_backend("offline"), OfflineBackend)
+    with pytest.raises(ConfigError, match="backend.name"):
+        get_backend("nope")
+
+
+def test_offline_backend_rejects_unknown_task():
+    (r,) = complete(OfflineBackend(), [req(1, task="nope")])
+    assert r.error and "cannot answer" in r.error
+
+
+def test_offline_naming_uses_keywords_and_dominant_task():
+    payload = {"keywords": ["python", "pandas", "error", "merge"], "tasks": {"debug code": 8, "write code": 2}, "size": 10}
+    (r,) = complete(OfflineBackend(), [ModelRequest(id="n", task="name_cluster", payload=payload, prefill="<summary>")])
+    text = "<summary>" + r.text
+    assert tag(text, "name") == "Debug code: python, pandas, error"
+    assert "80%" in tag(text, "summary")
+
+
+def test_offline_propose_dedupe_assign():
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=8), rng.normal(size=8)
+    children = [
+        {"name": f"c{i}", "keywords": ["python", "code"] if i < 3 else ["cake", "recipe"], "size": 5,
+         "vector": (a if i < 3 else b) + 0.01 * rng.normal(size=8)}
+        for i in range(6)
+    ]
+    names = offline_propose(children, 2, seed=0)
+    assert sorted(names) == ["Cake, recipe", "Python, code"]
+    vecs = np.stack([a, a + 0.01, b])
+    assert offline_dedupe(["x", "x2", "y"], vecs, 2, seed=0) in (["x", "y"], ["x2", "y"], ["y", "x"], ["y", "x2"])
+    payload = {"child": {"vector": b.tolist()}, "candidates": [{"name": "A", "vector": a.tolist()}, {"name": "B", "vector": b.tolist()}]}
+    (r,) = complete(OfflineBackend(), [ModelRequest(id="a", task="assign", payload=payload, prefill="<scratchpad>")])
+    assert tag("<scratchpad>" + r.text, "answer") == "B"
+
+
+def test_offline_audit_flags_pattern_pii():
+    reqs = [
+        ModelRequest(id="1", task="audit", payload={"text": "Name: Help with email to jane.doe@example.com"}),
+        ModelRequest(id="2", task="audit", payload={"text": "Name: Debug python code"}),
+    ]
+    r1, r2 = complete(OfflineBackend(), reqs)
+    assert tag(r1.text, "rating") == "1" and "EMAIL" in r1.text
+    assert tag(r2.text, "rating") == "5"
+
+
+def test_scripted_backend_raises_backend_error_type():
+    assert issubclass(RetryableError, BackendError)

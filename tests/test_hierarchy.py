@@ -1,0 +1,126 @@
+"""The hierarchy must converge on adversarial answers: duplicates, paraphrases, garbage, empty parents."""
+
+import numpy as np
+import pandas as pd
+
+from cliokit.backends.calls import StageUsage
+from cliokit.backends.offline import OfflineBackend
+from cliokit.backends.scripted import ScriptedBackend
+from cliokit.config import HierarchyConfig
+from cliokit.embedders import HashEmbedder
+from cliokit.hierarchy import build_level, snap
+
+THEMES = {
+    "cooking": ["Bake bread and cakes", "Cook pasta dinners", "Plan weekly meals recipes", "Make vegan recipes"],
+    "coding": ["Debug python code", "Write SQL queries code", "Fix javascript code bugs", "Refactor python code"],
+    "travel": ["Plan travel itineraries", "Book travel trains", "Pack for travel trips", "Find travel hostels"],
+}
+
+
+def children_frame(with_hidden: bool = True) -> tuple[pd.DataFrame, np.ndarray]:
+    rows, vecs = [], []
+    emb = HashEmbedder(dim=64)
+    for theme, names in THEMES.items():
+        for n in names:
+            rows.append({"name": n, "description": f"Requests to {n.lower()}.", "keywords": [theme], "n_conversations": 10})
+    if with_hidden:
+        rows.append({"name": None, "description": None, "keywords": [], "n_conversations": 3})
+    df = pd.DataFrame(rows)
+    df.insert(0, "cluster", range(len(df)))
+    texts = [r["name"] or "Cook pasta dinners" for r in rows]
+    vecs = emb.embed(texts)
+    return df, vecs
+
+
+def embed(texts):
+    return HashEmbedder(dim=64).embed(texts)
+
+
+def check_level(result, children):
+    parents = result.parent_of_child
+    assert parents.shape == (len(children),)
+    assert (parents >= 0).all() and (parents < len(result.clusters)).all()
+    # no empty parent: every parent has at least one child
+    assert set(parents.tolist()) == set(range(len(result.clusters)))
+    assert result.clusters["name"].notna().all()
+    assert result.clusters["name"].str.lower().is_unique
+
+
+def test_offline_backend_builds_a_sensible_level():
+    children, vecs = children_frame()
+    result = build_level(children, vecs, 3, OfflineBackend(), embed, HierarchyConfig(), StageUsage(), level=1, seed=0)
+    check_level(result, children)
+    assert 2 <= len(result.clusters) <= 3
+    # the hidden child (no name) was placed with the cooking children, by its embedding
+    cooking = result.parent_of_child[:4]
+    assert result.parent_of_child[-1] in set(cooking.tolist())
+
+
+def adversarial(request):
+    task = request.task
+    if task == "propose":
+        return ("<scratchpad>hmm</scratchpad><answer><category>Cooking</category><category>cooking </category>"
+                "<category>Coding</category><category>Travel</category><category>Never used</category></answer>")
+    if task == "dedupe":
+        return "<answer><category>Cooking</category><category>COOKING</category><category>Coding</category>" \
+               "<category>Travel</category><category>Never used</category></answer>"
+    if task == "assign":
+        child = request.payload["child"]["name"]
+        if "python" in child.lower():
+            return "no idea"  # unparseable, even after repair
+        if "code" in child.lower() or "sql" in child.lower():
+            return "<answer>I would file this under coding tasks</answer>"  # paraphrase
+        if "travel" in child.lower():
+            return "<answer>Travel.</answer>"
+        return "<answer>cooking</answer>"
+    if task == "rename":
+        if any("travel" in c["name"].lower() for c in request.payload["children"]):
+            return "garbage"  # rename fails: keeps the proposed name
+        return "<summary>Same name twice.</summary><name>Duplicate name</name>"
+    raise AssertionError(task)
+
+
+def test_adversarial_answers_still_converge():
+    children, vecs = children_frame()
+    backend = ScriptedBackend(adversarial)
+    usage = StageUsage()
+    result = build_level(children, vecs, 3, backend, embed, HierarchyConfig(max_retries=1), usage, level=1, seed=0)
+    check_level(result, children)
+    assert len(result.clusters) == 3  # "Never used" was dropped as an empty parent
+    names = result.clusters["name"].tolist()
+    assert "Travel" in names  # kept proposed name after failed rename
+    assert "Duplicate name" in names and any(n.startswith("Duplicate name (") for n in names)
+    # paraphrased "coding" answers snapped onto the Coding candidate, with the python ones placed by embedding
+    assert len(set(result.parent_of_child[4:8].tolist())) <= 2
+    assert usage.failures >= 2 and any("assignments failed" in n for n in result.notes)
+    # candidates were shuffled per assign request
+    orders = {tuple(c["name"] for c in r.payload["candidates"]) for r in backend.requests if r.task == "assign"}
+    assert len(orders) > 1
+
+
+def test_garbage_proposals_fall_back_to_embeddings():
+    children, vecs = children_frame(with_hidden=False)
+
+    def script(request):
+        if request.task in ("propose", "dedupe", "assign", "rename"):
+            return "I refuse to use tags"
+        raise AssertionError(request.task)
+
+    result = build_level(children, vecs, 3, ScriptedBackend(script), embed, HierarchyConfig(max_retries=0),
+                         StageUsage(), level=1, seed=0)
+    check_level(result, children)
+    assert any("embedding fallback" in n for n in result.notes)
+
+
+def test_no_named_child_returns_none():
+    children, vecs = children_frame()
+    children["name"] = None
+    assert build_level(children, vecs, 3, OfflineBackend(), embed, HierarchyConfig(), StageUsage(), level=1, seed=0) is None
+
+
+def test_snap():
+    cands = ["Cook food", "Write code"]
+    vecs = np.eye(2, dtype=np.float32)
+    assert snap("write CODE.", cands, np.array([1, 0], dtype=np.float32), vecs) == 1
+    assert snap("the answer is Cook food", cands, np.array([0, 1], dtype=np.float32), vecs) == 0
+    assert snap("something else", cands, np.array([0.1, 0.9], dtype=np.float32), vecs) == 1

@@ -1,0 +1,202 @@
+"""End to end on small data: the run-directory contract, privacy, resume."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import cliokit
+from cliokit.backends.base import complete
+from cliokit.backends.scripted import ScriptedBackend
+from cliokit.embedders import HashEmbedder
+from cliokit.errors import CliokitError
+
+from .conftest import make_conversations
+
+FAST = {"project": {"method": "pca"}, "embed": {"model": "hash"}}
+CONTRACT = ["facets.parquet", "assignments.parquet", "clusters.parquet", "projection.parquet", "embeddings.npy",
+            "manifest.json", "rejected.jsonl"]
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run")
+    df = make_conversations(240, n_users=60)
+    # two planted emails: the pre-scrub must keep them out of every file in the run directory
+    df.loc[0, "messages"][0]["content"] += " Reply to jane.doe@example.com please."
+    df.loc[1, "messages"][0]["content"] += " My card is 4111 1111 1111 1111."
+    result = cliokit.run(df.drop(columns=["topic"]), out=out, **FAST)
+    return result, df
+
+
+def test_writes_every_contract_file(finished):
+    result, _ = finished
+    for name in CONTRACT:
+        assert (result.run_dir / name).exists(), name
+    m = result.manifest
+    assert m["status"] == "complete"
+    assert m["counts"]["read"] == m["counts"]["accepted"] + m["counts"]["rejected"] == 240
+    assert set(m["stages"]) == {"facets", "embed", "cluster", "name", "hierarchy", "project"}
+    assert m["backend"]["heuristic"] is True and m["notes"]
+    assert set(m["prompts"]) >= {"facets", "name_cluster", "audit"}
+    assert m["versions"]["cliokit"] == cliokit.__version__
+    assert all(s["seconds"] >= 0 for s in m["stages"].values())
+
+
+def test_facets_columns(finished):
+    result, _ = finished
+    f = result.facets
+    assert list(f.columns[:6]) == ["conversation_id", "user_id", "request", "task", "language", "concerning"]
+    assert f["language"].eq("en").all()
+    assert f["concerning"].between(1, 5).all()
+    assert (f["n_turns"] >= 1).all() and (f["user_chars"] > 0).all()
+    assert f["facet_source"].eq("heuristic:offline").all()
+
+
+def test_hierarchy_has_two_levels_and_every_conversation_a_path(finished):
+    result, df = finished
+    c, a = result.clusters, result.assignments
+    assert result.levels >= 2
+    assert list(a.columns) == ["conversation_id"] + [f"level_{i}" for i in range(result.levels)]
+    assert a.notna().all().all()
+    ids = set(c["cluster_id"])
+    for lvl in range(result.levels):
+        assert set(a[f"level_{lvl}"]) <= ids
+    # each child has exactly one parent, one level up; top level has none
+    parents = c.set_index("cluster_id")["parent_id"]
+    for cid, pid in parents.items():
+        lvl = int(cid.split("-")[0])
+        if lvl == result.levels - 1:
+            assert pd.isna(pid)
+        else:
+            assert pid in ids and int(pid.split("-")[0]) == lvl + 1
+    # sizes add up at every level
+    for lvl in range(result.levels):
+        assert c.loc[c["level"] == lvl, "n_conversations"].sum() == len(a)
+    # conversation paths agree with parent links
+    row = a.iloc[0]
+    for lvl in range(result.levels - 1):
+        assert parents[row[f"level_{lvl}"]] == row[f"level_{lvl + 1}"]
+    # the four planted topics are separated at the base level: each base cluster is mostly one topic
+    merged = a.merge(df[["conversation_id", "topic"]], on="conversation_id")
+    purity = merged.groupby("level_0")["topic"].agg(lambda s: s.value_counts(normalize=True).iloc[0])
+    assert purity.mean() > 0.9
+
+
+def test_top_level_names_are_meaningful(finished):
+    result, _ = finished
+    top = result.visible_clusters(result.levels - 1)
+    assert len(top) >= 2
+    text = " ".join(top["name"]).lower()
+    assert sum(w in text for w in ("python", "recipe", "travel", "workout")) >= 3
+
+
+def test_privacy_thresholds_and_no_suppressed_text(finished):
+    result, _ = finished
+    c = result.clusters
+    thresholds = result.manifest["resolved"]["privacy"]
+    small = (c["n_conversations"] < thresholds["min_conversations"]) | (c["n_users"] < thresholds["min_users"])
+    assert c.loc[small, "suppressed"].all()
+    sup = c[c["suppressed"]]
+    assert sup["name"].isna().all() and sup["description"].isna().all()
+    assert all(len(k) == 0 for k in sup["keywords"])
+
+
+def test_no_planted_identifier_anywhere_in_the_run_directory(finished):
+    result, _ = finished
+    for path in result.run_dir.rglob("*"):
+        if path.is_file() and path.suffix != ".npy":
+            blob = path.read_bytes()
+            assert b"jane.doe@example.com" not in blob, path
+            assert b"4111 1111 1111 1111" not in blob and b"4111111111111111" not in blob, path
+    assert not (result.run_dir / "conversations.parquet").exists()
+
+
+def test_resume_recomputes_nothing_and_config_change_recomputes_downstream(finished, tmp_path):
+    result, df = finished
+    calls = []
+
+    class Counting(HashEmbedder):
+        def embed_batch(self, texts):
+            calls.append(len(texts))
+            return super().embed_batch(texts)
+
+    data = df.drop(columns=["topic"])
+    out = tmp_path / "r"
+    cliokit.run(data, out=out, embedder=Counting(), **FAST)
+    first = json.loads((out / "manifest.json").read_text())
+    n_calls = len(calls)
+    cliokit.run(data, out=out, embedder=Counting(), **FAST)
+    second = json.loads((out / "manifest.json").read_text())
+    assert len(calls) == n_calls  # nothing embedded again
+    for stage in first["stages"]:
+        assert second["stages"][stage]["fingerprint"] == first["stages"][stage]["fingerprint"]
+        assert second["stages"][stage]["seconds"] == first["stages"][stage]["seconds"]  # not re-run
+    cliokit.run(data, out=out, embedder=Counting(), cluster={"k": 6}, **FAST)
+    third = json.loads((out / "manifest.json").read_text())
+    assert third["stages"]["facets"] == first["stages"]["facets"]
+    assert third["stages"]["cluster"]["fingerprint"] != first["stages"]["cluster"]["fingerprint"]
+    assert third["resolved"]["cluster"]["k"] == 6
+
+
+def test_bad_records_are_counted_and_written(tmp_path):
+    df = make_conversations(60, n_users=20).drop(columns=["topic"])
+    path = tmp_path / "in.jsonl"
+    lines = [json.dumps({"id": r.conversation_id, "user_id": r.user_id, "messages": r.messages}) for r in df.itertuples()]
+    lines.insert(3, "{not json")
+    lines.insert(7, json.dumps({"id": "e", "messages": []}))
+    path.write_text("\n".join(lines) + "\n")
+    result = cliokit.run(path, out=tmp_path / "run", **FAST)
+    m = result.manifest["counts"]
+    assert (m["read"], m["accepted"], m["rejected"]) == (62, 60, 2)
+    rejected = result.rejected
+    assert sorted(rejected["record"]) == [4, 8]
+    assert rejected["reason"].str.len().gt(0).all()
+    with pytest.raises(cliokit.InputError, match=r"in.jsonl:4"):
+        cliokit.run(path, out=tmp_path / "strict", load={"strict": True}, **FAST)
+
+
+def test_failed_facets_are_recorded_not_dropped(tmp_path):
+    df = make_conversations(80, n_users=20).drop(columns=["topic"])
+    offline = cliokit.get_backend("offline")
+
+    def script(request):
+        if request.task == "facets" and request.id.split("#")[0] in {"c0003", "c0004"}:  # repairs fail too
+            return "sorry, no tags"
+        return complete(offline, [request])[0].text
+
+    result = cliokit.run(df, out=tmp_path / "r", backend=ScriptedBackend(script), **FAST)
+    f = result.facets
+    failed = f[f["facet_error"].notna()]
+    assert sorted(failed["conversation_id"]) == ["c0003", "c0004"]
+    assert result.manifest["counts"]["facets_failed"] == 2
+    assert result.manifest["usage"]["facets"]["failures"] == 2
+    assert result.manifest["usage"]["facets"]["repairs"] == 2
+    a = result.assignments.set_index("conversation_id")
+    assert a.loc["c0003"].isna().all() and a.loc["c0005"].notna().all()
+
+
+def test_keep_text_writes_scrubbed_conversations(tmp_path):
+    df = make_conversations(60, n_users=20).drop(columns=["topic"])
+    df.loc[0, "messages"][0]["content"] += " call me at +1 212-555-0198"
+    result = cliokit.run(df, out=tmp_path / "r", keep_text=True, **FAST)
+    conv = pd.read_parquet(result.run_dir / "conversations.parquet")
+    first = conv.loc[conv["conversation_id"] == "c0000", "messages"].iloc[0][0]["content"]
+    assert "212-555-0198" not in first and "[PHONE_NUMBER]" in first
+
+
+def test_empty_input_is_a_clear_error(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"id": "x", "messages": []}\n')
+    with pytest.raises(CliokitError, match="no conversation was accepted"):
+        cliokit.run(path, out=tmp_path / "r", **FAST)
+
+
+def test_projection_aligned(finished):
+    result, _ = finished
+    p = result.projection
+    assert list(p.columns) == ["conversation_id", "x", "y"]
+    assert p["conversation_id"].tolist() == result.facets["conversation_id"].tolist()
+    assert np.isfinite(p[["x", "y"]].to_numpy()).all()
+    assert result.embeddings.shape[0] == len(p)
