@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,13 +76,35 @@ def _clean_candidates(names: Sequence[str]) -> list[str]:
     return list(seen.values())
 
 
-def merge_keywords(keyword_lists: Sequence[Sequence[str]], sizes: Sequence[int], n: int) -> list[str]:
-    """A parent's keywords: terms shared by the most children (by size) first, then by rank."""
+def merge_keywords(
+    keyword_lists: Sequence[Sequence[str]], sizes: Sequence[int], n: int, idf: Mapping[str, float] | None = None
+) -> list[str]:
+    """A parent's keywords: terms shared by the most children (by size), times ``idf`` if given."""
     score: Counter[str] = Counter()
     for kws, size in zip(keyword_lists, sizes, strict=True):
         for rank, k in enumerate(kws):
-            score[k] += size * (1 + 0.1 / (rank + 1))
+            score[k] += size * (1 + 0.1 / (rank + 1)) * (idf or {}).get(k, 1.0)
     return [k for k, _ in sorted(score.items(), key=lambda x: (-x[1], x[0]))[:n]]
+
+
+def parent_keywords(
+    keyword_lists: Sequence[Sequence[str]], sizes: Sequence[int], parent_of_child: np.ndarray, n_parents: int, n: int
+) -> list[list[str]]:
+    """Keywords of each parent, down-weighting terms that many parents share (c-TF-IDF at this level)."""
+    holders: dict[str, set[int]] = {}
+    for kws, p in zip(keyword_lists, parent_of_child.tolist(), strict=True):
+        for k in kws:
+            holders.setdefault(k, set()).add(p)
+    idf = {k: float(np.log(1 + n_parents / len(ps))) for k, ps in holders.items()}
+    return [
+        merge_keywords(
+            [k for k, p in zip(keyword_lists, parent_of_child, strict=True) if p == q],
+            [s for s, p in zip(sizes, parent_of_child, strict=True) if p == q],
+            n,
+            idf,
+        )
+        for q in range(n_parents)
+    ]
 
 
 def snap(answer: str, candidates: Sequence[str], answer_vec: np.ndarray, cand_vecs: np.ndarray) -> int:
@@ -272,10 +294,9 @@ def build_level(
 
     # 6. rename each parent from its named children
     requests = []
-    parent_kws = []
+    parent_kws = parent_keywords(kws, sizes, parent_of_child, len(used), 8)
     for p, cand in enumerate(used):
         kids = [c for c in named if parent_of_child[c] == p]
-        parent_kws.append(merge_keywords([kws[c] for c in kids], [sizes[c] for c in kids], 8))
         system, messages, prefill = RENAME.render(children=bullet_list([_child_text(names[c], descs[c]) for c in kids]))
         requests.append(
             ModelRequest(
@@ -286,6 +307,7 @@ def build_level(
                 prefill=prefill,
                 payload={
                     "candidate": candidates[cand],
+                    "keywords": parent_kws[p],
                     "children": [{"name": names[c], "keywords": kws[c], "size": sizes[c]} for c in kids],
                 },
                 model=model,

@@ -172,7 +172,7 @@ class OfflineBackend(Backend):
 
     def _rename(self, p: Mapping[str, Any]) -> str:
         children = p["children"]
-        name = _keyword_name(_merged(children), p.get("candidate", "Other requests"))
+        name = _keyword_name(p.get("keywords") or _merged(children), p.get("candidate", "Other requests"))
         listed = "; ".join(c["name"] for c in children[:4])
         more = f" and {len(children) - 4} more" if len(children) > 4 else ""
         summary = f"Groups {len(children)} clusters: {listed}{more}. Name from shared keywords ({HEURISTIC_NOTE})."
