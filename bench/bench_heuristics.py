@@ -11,7 +11,8 @@ Reports:
 2. the concern score (:func:`cliokit.heuristics.concern_score`) on the user turns of HH-RLHF
    harmless-base test (crowdworkers red-teaming an assistant) against the first user turns of
    OpenAssistant oasst1 English validation (ordinary requests): the share of each score 1-5 in
-   each set, and the terms most often behind a score above 1;
+   each set, and the terms most often behind a score above 1 (Arena-Hard's first prompts, when
+   present, are a further set of ordinary requests, many of them long and some fiction);
 3. the task label distribution (:func:`cliokit.heuristics.extract_task`) on the oasst1 prompts,
    as a sanity check.
 
@@ -78,6 +79,16 @@ def oasst_prompts(path: Path) -> Iterator[Messages]:
                 yield [{"role": "user", "content": row["text"]}]
 
 
+def arena_prompts(folder: Path) -> Iterator[Messages]:
+    for path in sorted(folder.glob("*.jsonl")):
+        with path.open(encoding="utf-8") as f:
+            for line in f:
+                row = json.loads(line)
+                text = row.get("prompt") or (row.get("turns") or [{}])[0].get("content")
+                if text:
+                    yield [{"role": "user", "content": text}]
+
+
 def bench_language(data: Path) -> None:
     print("\n## Language identification on xSID 0.7 test sets\n")
     heuristics.detect_language("warm up the identifier")
@@ -123,9 +134,14 @@ def bench_concern(data: Path) -> None:
     oa_path = data / "oasst1_en_validation" / "en-validation.jsonl"
     sets = {}
     if hh_path.exists():
-        sets["hh-rlhf harmless (red team)"] = list(hh_conversations(hh_path))
+        hh = list(hh_conversations(hh_path))
+        sets["hh-rlhf harmless (red team)"] = hh
+        # The other sets are single first prompts: this row compares like with like.
+        sets["hh-rlhf, first user turn only"] = [[m for m in c if m["role"] == "user"][:1] for c in hh]
     if oa_path.exists():
         sets["oasst1 en (ordinary)"] = list(oasst_prompts(oa_path))
+    if (data / "arena_hard").exists():
+        sets["arena-hard (ordinary, extra)"] = list(arena_prompts(data / "arena_hard"))
     if not sets:
         print("(neither data set found)")
         return

@@ -21,18 +21,54 @@ import time
 from pathlib import Path
 
 SUBJECTS = [
-    "python script", "sql query", "react component", "bash command", "excel formula", "cover letter",
-    "wedding speech", "birthday poem", "product description", "research abstract", "lasagna recipe",
-    "bread dough", "meal plan", "vegan curry", "marathon training", "knee pain", "sleep schedule",
-    "protein intake", "tax return", "monthly budget", "index funds", "mortgage rate", "trip to japan",
-    "visa application", "packing list", "train tickets", "algebra homework", "statistics exam",
-    "physics problem", "chemistry lab", "spanish grammar", "french vocabulary", "german translation",
-    "job interview", "salary negotiation", "team meeting", "garden tomatoes", "dog training",
-    "car repair", "apartment lease",
+    "python script",
+    "sql query",
+    "react component",
+    "bash command",
+    "excel formula",
+    "cover letter",
+    "wedding speech",
+    "birthday poem",
+    "product description",
+    "research abstract",
+    "lasagna recipe",
+    "bread dough",
+    "meal plan",
+    "vegan curry",
+    "marathon training",
+    "knee pain",
+    "sleep schedule",
+    "protein intake",
+    "tax return",
+    "monthly budget",
+    "index funds",
+    "mortgage rate",
+    "trip to japan",
+    "visa application",
+    "packing list",
+    "train tickets",
+    "algebra homework",
+    "statistics exam",
+    "physics problem",
+    "chemistry lab",
+    "spanish grammar",
+    "french vocabulary",
+    "german translation",
+    "job interview",
+    "salary negotiation",
+    "team meeting",
+    "garden tomatoes",
+    "dog training",
+    "car repair",
+    "apartment lease",
 ]
 TEMPLATES = {
-    "en": ["Can you help me with my {s}? I am stuck.", "How do I improve this {s} quickly?",
-           "Please explain the best way to handle a {s}.", "Write a short draft about my {s}."],
+    "en": [
+        "Can you help me with my {s}? I am stuck.",
+        "How do I improve this {s} quickly?",
+        "Please explain the best way to handle a {s}.",
+        "Write a short draft about my {s}.",
+    ],
     "es": ["¿Puedes ayudarme con mi {s}? Estoy atascado.", "¿Cómo mejoro este {s} rápidamente?"],
     "fr": ["Peux-tu m'aider avec mon {s} ? Je bloque.", "Comment améliorer ce {s} rapidement ?"],
     "de": ["Kannst du mir bei meinem {s} helfen?", "Wie verbessere ich dieses {s} schnell?"],
@@ -63,11 +99,15 @@ def one_size(n: int, embedder: str, projection: str) -> dict:
     path = tmp / "in.jsonl"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in generate(n)), encoding="utf-8")
     start = time.perf_counter()
-    result = cliokit.run(path, out=tmp / "run", embedder=embedder, project={"method": projection}, progress=False)
+    result = cliokit.run(
+        path, out=tmp / "run", embedder=embedder, project={"method": projection}, progress=False
+    )
     total = time.perf_counter() - start
     m = result.manifest
     stages = {"load": {"seconds": m["resolved"]["load"]["seconds"], "peak_rss_mb": None}}
-    stages.update({k: {"seconds": v["seconds"], "peak_rss_mb": v["peak_rss_mb"]} for k, v in m["stages"].items()})
+    stages.update(
+        {k: {"seconds": v["seconds"], "peak_rss_mb": v["peak_rss_mb"]} for k, v in m["stages"].items()}
+    )
     return {"n": n, "total_s": round(total, 1), "stages": stages, "counts": m["counts"]}
 
 
@@ -84,20 +124,35 @@ def main() -> None:
     env = dict(os.environ, CLIOKIT_DISABLE_PROGRESS_BARS="1")
     for n in args.n:
         proc = subprocess.run(
-            [sys.executable, __file__, "--child", "--n", str(n), "--embedder", args.embedder,
-             "--projection", args.projection],
-            capture_output=True, text=True, env=env, check=False,
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                "--n",
+                str(n),
+                "--embedder",
+                args.embedder,
+                "--projection",
+                args.projection,
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
         )
         if proc.returncode != 0:
             print(proc.stderr[-3000:], file=sys.stderr)
             raise SystemExit(proc.returncode)
         r = json.loads(proc.stdout.strip().splitlines()[-1])
         c = r["counts"]
-        print(f"\n== {n} conversations ({args.embedder}, {args.projection}): total {r['total_s']} s; "
-              f"{c['clusters']} clusters in {c['levels']} levels, {c['clusters_suppressed']} suppressed")
+        print(
+            f"\n== {n} conversations ({args.embedder}, {args.projection}): total {r['total_s']} s; "
+            f"{c['clusters']} clusters in {c['levels']} levels, {c['clusters_suppressed']} suppressed"
+        )
         print(f"{'stage':<10} {'wall s':>9} {'peak RSS MB (process, so far)':>30}")
         for name, s in r["stages"].items():
-            print(f"{name:<10} {s['seconds']:>9.2f} {s['peak_rss_mb'] if s['peak_rss_mb'] is not None else '-':>30}")
+            peak = "-" if s["peak_rss_mb"] is None else s["peak_rss_mb"]
+            print(f"{name:<10} {s['seconds']:>9.2f} {peak:>30}")
 
 
 if __name__ == "__main__":

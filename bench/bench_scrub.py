@@ -12,6 +12,9 @@ Reports, per score threshold:
   any type (names and addresses included, since the set annotates them);
 * throughput in characters per second on one core.
 
+If the Arena-Hard prompts are present (``--fp-data``), it also counts what fires on them per
+threshold: real prompts, much of them code, where little of what is found is real PII.
+
 It also times CJK-glued cases (identifiers from the set glued to Chinese/Japanese/Korean text
 with no spaces) and reports their recall with and without the padding step.
 
@@ -26,6 +29,7 @@ import argparse
 import json
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -34,7 +38,10 @@ sys.path.insert(0, str(REPO))
 
 from cliokit import scrub  # noqa: E402
 
-DEFAULT_DATA = REPO.parent / "shared" / "external_data" / "presidio_synth" / "synth_dataset_v2.json"
+EXTERNAL = REPO.parent / "shared" / "external_data"
+DEFAULT_DATA = EXTERNAL / "presidio_synth" / "synth_dataset_v2.json"
+# Real user prompts, much of them code, with no planted PII: what fires there is mostly noise.
+DEFAULT_FP_DATA = EXTERNAL / "arena_hard" / "arena-hard-v2.0_question.jsonl"
 TYPES = ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "US_SSN", "IP_ADDRESS")
 GLUE = (
     ("请发邮件到", "谢谢"),
@@ -142,6 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="synth_dataset_v2.json path")
     parser.add_argument("--thresholds", type=float, nargs="+", default=[0.0, 0.3, 0.5])
     parser.add_argument("--limit", type=int, default=None, help="use only the first N records")
+    parser.add_argument("--fp-data", type=Path, default=DEFAULT_FP_DATA, help="JSONL of prompts without PII")
     args = parser.parse_args(argv)
 
     if not args.data.exists():
@@ -172,6 +180,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows.append([name, *fmt_recall(hits), f"{speed:,.0f}"])
     print(f"\nCJK-glued identifiers ({len(glued)} texts, threshold {thr})")
     print_table(rows, ["variant", *header[1:-2], "chars/s"])
+
+    if args.fp_data.exists():
+        prompts = [json.loads(line)["prompt"] for line in args.fp_data.open(encoding="utf-8")]
+        n_chars = sum(len(p) for p in prompts)
+        kinds = sorted(scrub.DEFAULT_ENTITIES)
+        rows = []
+        for thr in args.thresholds:
+            found = Counter(s.entity_type for p in prompts for s in scrub.find_pii(p, threshold=thr))
+            rows.append([f"{thr:.1f}", *(str(found[k]) for k in kinds), str(sum(found.values()))])
+        print(f"\nSpans found in {args.fp_data.name} ({len(prompts)} prompts, {n_chars} chars, unannotated)")
+        print_table(rows, ["threshold", *kinds, "total"])
     return 0
 
 

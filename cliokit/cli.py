@@ -19,7 +19,9 @@ logger = logging.getLogger("cliokit")
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="cliokit", description="Privacy-preserving insights into AI assistant use.")
+    p = argparse.ArgumentParser(
+        prog="cliokit", description="Privacy-preserving insights into AI assistant use."
+    )
     p.add_argument("--version", action="version", version=f"cliokit {__version__}")
     p.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
     p.add_argument("-q", "--quiet", action="store_true", help="warnings and errors only, no progress bars")
@@ -108,7 +110,9 @@ def _cmd_info(args: argparse.Namespace) -> int:
     result = ClioResult.load(args.run_dir)
     level = result.levels - 1 if args.level is None else args.level
     m = result.manifest
-    print(f"status: {m['status']}  backend: {m['backend'].get('name')}  embedder: {m['embedder'].get('name')}")
+    print(
+        f"status: {m['status']}  backend: {m['backend'].get('name')}  embedder: {m['embedder'].get('name')}"
+    )
     print("counts: " + ", ".join(f"{k}={v}" for k, v in m["counts"].items()))
     for name, stage in m["stages"].items():
         print(f"stage {name:<10} {stage['seconds']:>8.2f} s  peak RSS {stage.get('peak_rss_mb')} MB")
@@ -122,7 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``cliokit`` command."""
     args = _parser().parse_args(argv)
     level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose > 1 else logging.INFO
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
     if args.verbose < 2:
         for noisy in ("presidio-analyzer", "httpx", "numba", "sentence_transformers"):
             logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -15,7 +15,9 @@ logger = logging.getLogger(__name__)
 STAGE_VERSION = 1
 
 
-def cluster_embeddings(embeddings: np.ndarray, cfg: ClusterConfig, seed: int) -> tuple[np.ndarray, dict[str, Any]]:
+def cluster_embeddings(
+    embeddings: np.ndarray, cfg: ClusterConfig, seed: int
+) -> tuple[np.ndarray, dict[str, Any]]:
     """Base cluster labels for each row of ``embeddings``.
 
     Parameters

@@ -278,7 +278,9 @@ def resolve_thresholds(n_conversations: int, n_users: int, cfg: PrivacyConfig) -
         if isinstance(cfg.min_conversations, int)
         else int(min(50, max(5, round(0.002 * n_conversations))))
     )
-    min_users = cfg.min_users if isinstance(cfg.min_users, int) else int(min(50, max(3, round(0.002 * n_users))))
+    min_users = (
+        cfg.min_users if isinstance(cfg.min_users, int) else int(min(50, max(3, round(0.002 * n_users))))
+    )
     return min_conv, min_users
 
 

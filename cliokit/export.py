@@ -41,14 +41,19 @@ def facet_breakdowns(result: ClioResult, facets: list[str] | None = None) -> pd.
     """
     f = result.facets.merge(result.assignments, on="conversation_id")
     if facets is None:
-        custom = [c["name"] for c in result.manifest.get("config", {}).get("facets", {}).get("custom", [])
-                  if c.get("kind") in {"categorical", "numeric"}]
+        custom = [
+            c["name"]
+            for c in result.manifest.get("config", {}).get("facets", {}).get("custom", [])
+            if c.get("kind") in {"categorical", "numeric"}
+        ]
         facets = [*BREAKDOWN_FACETS, *custom]
     visible = set(result.clusters.loc[~result.clusters["suppressed"], "cluster_id"])
     level_cols = [c for c in result.assignments.columns if c.startswith("level_")]
     frames = []
     for facet in facets:
-        values = f[facet].map(_turn_bin) if facet == "n_turns" else f[facet].astype("string").fillna("unknown")
+        values = (
+            f[facet].map(_turn_bin) if facet == "n_turns" else f[facet].astype("string").fillna("unknown")
+        )
         for col in level_cols:
             df = pd.DataFrame({"cluster_id": f[col], "value": values}).dropna(subset=["cluster_id"])
             df = df[df["cluster_id"].isin(visible)]
@@ -58,7 +63,9 @@ def facet_breakdowns(result: ClioResult, facets: list[str] | None = None) -> pd.
             frames.append(counts)
     if not frames:
         return pd.DataFrame(columns=["cluster_id", "facet", "value", "count", "share"])
-    return pd.concat(frames, ignore_index=True).sort_values(["cluster_id", "facet", "count"], ascending=[True, True, False])
+    return pd.concat(frames, ignore_index=True).sort_values(
+        ["cluster_id", "facet", "count"], ascending=[True, True, False]
+    )
 
 
 def export_run(run: str | os.PathLike[str] | ClioResult, out: str | os.PathLike[str]) -> list[Path]:
@@ -95,6 +102,8 @@ def export_run(run: str | os.PathLike[str] | ClioResult, out: str | os.PathLike[
         "notes": m.get("notes", []),
     }
     write_json(summary, out_dir / "summary.json")
-    files = [out_dir / n for n in ("clusters.parquet", "clusters.csv", "facet_breakdowns.parquet", "summary.json")]
+    files = [
+        out_dir / n for n in ("clusters.parquet", "clusters.csv", "facet_breakdowns.parquet", "summary.json")
+    ]
     logger.info("exported %d clusters to %s", len(visible), out_dir)
     return files

@@ -48,7 +48,11 @@ def facet_requests(conversations: pd.DataFrame, cfg: FacetsConfig, model: str = 
                 system=system,
                 messages=chat,
                 prefill=prefill,
-                payload={"messages": msgs, "custom": custom_payload, "request_max_chars": cfg.request_max_chars},
+                payload={
+                    "messages": msgs,
+                    "custom": custom_payload,
+                    "request_max_chars": cfg.request_max_chars,
+                },
                 model=model,
                 max_tokens=400 + 80 * len(cfg.custom),
                 prompt_hash=FACETS.hash,
@@ -71,7 +75,9 @@ def _custom_value(facet: CustomFacet, raw: str | None) -> Any:
     if facet.kind == "numeric":
         m = re.search(r"-?\d+", value)
         if m is None or not facet.min_value <= int(m.group()) <= facet.max_value:
-            raise ValueError(f"facet {facet.name!r} must be {facet.min_value}..{facet.max_value}; got {value!r}")
+            raise ValueError(
+                f"facet {facet.name!r} must be {facet.min_value}..{facet.max_value}; got {value!r}"
+            )
         return int(m.group())
     return value
 
@@ -140,7 +146,11 @@ def extract_facets(
     source = f"heuristic:{backend.name}" if backend.heuristic else backend.model_id("facets")
     rows = []
     for cid, uid, messages, answer in zip(
-        conversations["conversation_id"], conversations["user_id"], conversations["messages"], answers, strict=True
+        conversations["conversation_id"],
+        conversations["user_id"],
+        conversations["messages"],
+        answers,
+        strict=True,
     ):
         row: dict[str, Any] = {"conversation_id": cid, "user_id": uid}
         if isinstance(answer, Failure):

@@ -30,7 +30,7 @@ import logging
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -121,10 +121,9 @@ _ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "و"
 _FENCED = re.compile(r"(?:```|~~~)[^\n]*(?:\n.*?)?(?:```|~~~|\Z)", re.S)
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
 _MD_LINK = re.compile(r"\[([^\]\n]{1,200})\]\((?:[^)\s]+)\)")
-_URL = re.compile(
-    r"\b(?:https?|ftp)://\S+?(?=[.,;:!?)\]'\"]*(?:\s|$))|\bwww\.\S+?(?=[.,;:!?)\]'\"]*(?:\s|$))"
-)
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+# URLs and e-mail addresses are ASCII here, so that CJK text glued to them survives.
+_URL = re.compile(r"(?<![A-Za-z0-9])(?:(?:https?|ftp)://|www\.)[!-~]+?(?=[.,;:!?)\]'\"]*(?:[^!-~]|$))")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _PLACEHOLDER = re.compile(r"\[[A-Z][A-Z0-9_]*[A-Z0-9]\]|<[A-Z][A-Z0-9_]*[A-Z0-9]>|\{\{[A-Z][A-Z0-9_]*\}\}")
 _UUID = re.compile(r"\b[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\b")
 _HEX = re.compile(r"\b(?:0x)?[0-9a-fA-F]{16,}\b")
@@ -185,10 +184,16 @@ def _normalise(text: str) -> str:
 
 
 def _content(message: Mapping[str, Any]) -> str:
+    """Return a message's text; list content (``[{"type": "text", "text": ...}, ...]``) is joined."""
     content = message.get("content")
     if content is None:
         return ""
-    return content if isinstance(content, str) else str(content)
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        parts = [p if isinstance(p, str) else p.get("text", "") for p in content if isinstance(p, str | dict)]
+        return "\n".join(p for p in parts if isinstance(p, str) and p)
+    return str(content)
 
 
 def _texts(messages: Messages, role: str) -> list[str]:
@@ -306,13 +311,28 @@ class _Matcher:
         return hits
 
 
-def _maximal(hits: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """Drop hits whose span lies strictly inside another hit's ("letter" inside "cover letter")."""
-    return [
-        h
-        for h in hits
-        if not any(o[1] <= h[1] and h[2] <= o[2] and (o[1], o[2]) != (h[1], h[2]) for o in hits)
-    ]
+def _drop_contained(
+    hits: list[tuple[int, int, int]], level: Callable[[int], int] = lambda index: 0
+) -> list[tuple[int, int, int]]:
+    """Drop hits inside a longer hit of at least their level ("bomb" in "make a bomb").
+
+    ``hits`` are ``(term index, start, end)``; ``level`` maps a term index to its level (by default
+    all equal, so any containing hit counts). Runs in O(n log n).
+    """
+    spans: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
+    for hit in hits:
+        spans.setdefault((hit[1], hit[2]), []).append(hit)
+    reach: dict[int, int] = {}  # level -> furthest end of an earlier span holding a hit of that level
+    kept: list[tuple[int, int, int]] = []
+    for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
+        group = spans[(start, end)]
+        for hit in group:
+            own = level(hit[0])
+            if max((e for lv, e in reach.items() if lv >= own), default=-1) < end:
+                kept.append(hit)
+        top = max(level(hit[0]) for hit in group)
+        reach[top] = max(reach.get(top, -1), end)
+    return kept
 
 
 def _split_terms(spec: str) -> list[str]:
@@ -517,13 +537,15 @@ def _best_sentences(text: str, budget: int) -> str:
         for i in range(start + 1, len(sentences)):
             if scores[i] < 0 or used + 1 + len(sentences[i]) > budget:
                 break
+            if any(sentences[i] == sentences[j] for j in chosen):
+                continue
             chosen.append(i)
             used += 1 + len(sentences[i])
     else:
         chosen = [best]
         used = len(sentences[best])
         for i in sorted(range(len(sentences)), key=lambda i: (-scores[i], i)):
-            if i == best or scores[i] <= 0:
+            if scores[i] <= 0 or any(sentences[i] == sentences[j] for j in chosen):
                 continue
             if used + 1 + len(sentences[i]) <= budget:
                 chosen.append(i)
@@ -534,8 +556,9 @@ def _best_sentences(text: str, budget: int) -> str:
 def _fallback_text(raw: str) -> str:
     """Code-only or link-only turns: keep the code's text, lose fences, links and placeholders."""
     out = re.sub(r"(?:```|~~~)[^\n]*", " ", raw)
-    out = _URL.sub(" ", _PLACEHOLDER.sub(" ", _EMAIL.sub(" ", out)))
-    return " ".join(out.split())
+    for pattern in (_URL, _EMAIL, _PLACEHOLDER, _UUID, _HEX):
+        out = pattern.sub(" ", out)
+    return " ".join(_BLOB.sub(_is_blob, out).split())
 
 
 def extract_request(messages: Messages, max_chars: int = 200) -> str:
@@ -587,7 +610,7 @@ def extract_request(messages: Messages, max_chars: int = 200) -> str:
             continue
         scores = [_sentence_score(s) for s in sentences]
         best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
-        if scores[best] <= 0 or sentences[best] in parts[0] or any(sentences[best] == p for p in parts):
+        if scores[best] <= 0 or any(sentences[best] in p for p in parts):
             continue
         gist = _truncate(sentences[best], room)
         parts.append(gist)
@@ -794,7 +817,7 @@ def _task_scores(messages: Messages) -> dict[str, float]:
             scores["solve a maths problem"] += 1 * factor
         if _QUESTION.search(text):
             scores["answer a factual question"] += 0.5 * factor
-        for index in {index for index, _, _ in _maximal(matcher.find(_normalise(text)))}:
+        for index in {index for index, _, _ in _drop_contained(matcher.find(_normalise(text)))}:
             for label, weight in votes[index]:
                 scores[label] += weight * factor
     return scores
@@ -1043,6 +1066,8 @@ _BENIGN_CONTEXTS: tuple[str, ...] = (
     r"\bfraud\s+(?:detection|prevention|alerts?)\b|\bimpostor\s+syndrome",
     r"\bbreak\s+into\s+(?:the\s+)?(?:industry|market|field|career|tech|business|acting|modeling|"
     r"show\s+business|music\s+industry|song|tears|a\s+(?:smile|run|sweat|career))\b",
+    r"\b(?:long|short|sell|buy)\s+(?:a\s+)?strangles?\b|\bstrangles?\s+(?:strategy|options?|positions?)\b|"
+    r"\b(?:request|http|smtp)\s+smuggling\b",
     r"\bstab\s+at\b|\bsuicide\s+(?:squad|doors?|burpees?|sprints?)\b|\bweapons?\s+of\s+math\b",
     r"\bweaponi[sz]ed\s+incompetence\b|\bexplosive\s+(?:growth|diarrh\w*|power|speed|performance|"
     r"flavou?rs?|start|increase|popularity|results?|workouts?|training|exercises?|movements?|strength)\b",
@@ -1107,18 +1132,7 @@ def concern_score(messages: Messages) -> tuple[int, list[str]]:
         spans = [m.span() for m in benign.finditer(text)]
         # One term per span: the highest level, then an exact term over a stem ("bombe" over "*bombe").
         hits = [h for h in hits if not any(s <= h[1] and h[2] <= e for s, e in spans)]
-        # A hit inside a longer hit of at least its level adds nothing ("bomb" in "make a bomb").
-        hits = [
-            h
-            for h in hits
-            if not any(
-                o[1] <= h[1]
-                and h[2] <= o[2]
-                and (o[1], o[2]) != (h[1], h[2])
-                and CONCERN_LEXICON[o[0]].level >= CONCERN_LEXICON[h[0]].level
-                for o in hits
-            )
-        ]
+        hits = _drop_contained(hits, lambda index: CONCERN_LEXICON[index].level)
         by_span: dict[tuple[int, int], LexiconTerm] = {}
         for index, start, end in hits:
             entry = CONCERN_LEXICON[index]

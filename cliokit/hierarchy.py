@@ -15,7 +15,6 @@ parents are dropped.
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,18 +76,25 @@ def _clean_candidates(names: Sequence[str]) -> list[str]:
 
 
 def merge_keywords(
-    keyword_lists: Sequence[Sequence[str]], sizes: Sequence[int], n: int, idf: Mapping[str, float] | None = None
+    keyword_lists: Sequence[Sequence[str]],
+    sizes: Sequence[int],
+    n: int,
+    idf: Mapping[str, float] | None = None,
 ) -> list[str]:
     """A parent's keywords: terms shared by the most children (by size), times ``idf`` if given."""
-    score: Counter[str] = Counter()
+    score: dict[str, float] = {}
     for kws, size in zip(keyword_lists, sizes, strict=True):
         for rank, k in enumerate(kws):
-            score[k] += size * (1 + 0.1 / (rank + 1)) * (idf or {}).get(k, 1.0)
+            score[k] = score.get(k, 0.0) + size * (1 + 0.1 / (rank + 1)) * (idf or {}).get(k, 1.0)
     return [k for k, _ in sorted(score.items(), key=lambda x: (-x[1], x[0]))[:n]]
 
 
 def parent_keywords(
-    keyword_lists: Sequence[Sequence[str]], sizes: Sequence[int], parent_of_child: np.ndarray, n_parents: int, n: int
+    keyword_lists: Sequence[Sequence[str]],
+    sizes: Sequence[int],
+    parent_of_child: np.ndarray,
+    n_parents: int,
+    n: int,
 ) -> list[list[str]]:
     """Keywords of each parent, down-weighting terms that many parents share (c-TF-IDF at this level)."""
     holders: dict[str, set[int]] = {}
@@ -210,13 +216,15 @@ def build_level(
             )
         )
         groups.append((want, child_payload))
-    proposals = ask(backend, requests, parse_categories, usage, progress=progress, desc=f"propose level {level}")
+    proposals = ask(
+        backend, requests, parse_categories, usage, progress=progress, desc=f"propose level {level}"
+    )
     candidates: list[str] = []
-    for answer, (want, payload) in zip(proposals, groups, strict=True):
-        if isinstance(answer, Failure):
-            notes.append(f"level {level}: a proposal failed ({answer.reason}); used the embedding fallback")
-            answer = offline_propose(payload, want, seed)
-        candidates.extend(answer)
+    for proposal, (want, payload) in zip(proposals, groups, strict=True):
+        if isinstance(proposal, Failure):
+            notes.append(f"level {level}: a proposal failed ({proposal.reason}); used the embedding fallback")
+            proposal = offline_propose(payload, want, seed)
+        candidates.extend(proposal)
     candidates = _clean_candidates(candidates)
 
     # 3. dedupe across neighbourhoods
@@ -229,8 +237,13 @@ def build_level(
             system=system,
             messages=messages,
             prefill=prefill,
-            payload={"candidates": [{"name": c, "vector": v.tolist()} for c, v in zip(candidates, cand_vecs, strict=True)],
-                     "n_parents": m, "seed": seed},
+            payload={
+                "candidates": [
+                    {"name": c, "vector": v.tolist()} for c, v in zip(candidates, cand_vecs, strict=True)
+                ],
+                "n_parents": m,
+                "seed": seed,
+            },
             model=model,
             max_tokens=2000,
             prompt_hash=DEDUPE.hash,
@@ -266,14 +279,19 @@ def build_level(
             )
         )
     answers = ask(
-        backend, requests, parse_assignment, usage, max_repairs=cfg.max_retries, progress=progress,
+        backend,
+        requests,
+        parse_assignment,
+        usage,
+        max_repairs=cfg.max_retries,
+        progress=progress,
         desc=f"assign level {level}",
     )
     choice = np.full(len(children), -1, dtype=np.int64)
-    text_answers = [(i, a) for i, a in enumerate(answers) if not isinstance(a, Failure)]
+    text_answers = [(i, a) for i, a in enumerate(answers) if isinstance(a, str)]
     answer_vecs = embed([a for _, a in text_answers]) if text_answers else np.zeros((0, cand_vecs.shape[1]))
-    for (i, answer), vec in zip(text_answers, answer_vecs, strict=True):
-        choice[named[i]] = snap(answer, candidates, vec, cand_vecs)
+    for (i, chosen), vec in zip(text_answers, answer_vecs, strict=True):
+        choice[named[i]] = snap(chosen, candidates, vec, cand_vecs)
     n_failed = sum(isinstance(a, Failure) for a in answers)
     for i, a in enumerate(answers):
         if isinstance(a, Failure):
@@ -297,7 +315,9 @@ def build_level(
     parent_kws = parent_keywords(kws, sizes, parent_of_child, len(used), 8)
     for p, cand in enumerate(used):
         kids = [c for c in named if parent_of_child[c] == p]
-        system, messages, prefill = RENAME.render(children=bullet_list([_child_text(names[c], descs[c]) for c in kids]))
+        system, messages, prefill = RENAME.render(
+            children=bullet_list([_child_text(names[c], descs[c]) for c in kids])
+        )
         requests.append(
             ModelRequest(
                 id=f"rename-{level}-{p}",
@@ -317,17 +337,16 @@ def build_level(
         )
     renamed = ask(backend, requests, parse_name, usage, progress=progress, desc=f"rename level {level}")
     rows: list[dict[str, Any]] = []
-    for p, (cand, answer) in enumerate(zip(used, renamed, strict=True)):
-        if isinstance(answer, Failure):
-            kids = [names[c] for c in named if parent_of_child[c] == p]
-            name, desc = candidates[cand], "Includes: " + "; ".join(kids[:6]) + "."
+    for p, (cand, new_name) in enumerate(zip(used, renamed, strict=True)):
+        if isinstance(new_name, Failure):
+            kid_names = [str(names[c]) for c in named if parent_of_child[c] == p]
+            name, desc = candidates[cand], "Includes: " + "; ".join(kid_names[:6]) + "."
             notes.append(f"level {level}: renaming parent {p} failed; kept its proposed name")
         else:
-            name, desc = answer
+            name, desc = new_name
         rows.append({"cluster": p, "name": name, "description": desc, "keywords": parent_kws[p]})
     parents = pd.DataFrame(rows, columns=["cluster", "name", "description", "keywords"])
     parents["name"] = unique_names(parents["name"].tolist(), parents["keywords"].tolist())
     for note in notes:
         logger.info(note)
     return LevelResult(clusters=parents, parent_of_child=parent_of_child, notes=notes)
-

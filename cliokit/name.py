@@ -151,7 +151,9 @@ def naming_requests(
     for c in clusters:
         members = np.flatnonzero(labels == c)
         samples = _unique_sample(texts, members, cfg.n_samples, rng)
-        contrast = [texts[int(i)] for i in contrast_indices(embeddings, labels, centres[c], c, cfg.n_contrast)]
+        contrast = [
+            texts[int(i)] for i in contrast_indices(embeddings, labels, centres[c], c, cfg.n_contrast)
+        ]
         system, messages, prefill = NAME_CLUSTER.render(
             samples=bullet_list(samples), contrast=bullet_list(contrast), criteria=criteria
         )
@@ -249,10 +251,20 @@ def name_clusters(
         kws = [t for t, _ in keywords.get(c, [])] if not suppressed[c] else []
         answer = by_cluster.get(c)
         if isinstance(answer, tuple):
-            rows.append({"cluster": c, "name": answer[0], "description": answer[1], "keywords": kws, "name_error": None})
+            rows.append(
+                {
+                    "cluster": c,
+                    "name": answer[0],
+                    "description": answer[1],
+                    "keywords": kws,
+                    "name_error": None,
+                }
+            )
         else:
             error = answer.reason if isinstance(answer, Failure) else None
-            rows.append({"cluster": c, "name": None, "description": None, "keywords": kws, "name_error": error})
+            rows.append(
+                {"cluster": c, "name": None, "description": None, "keywords": kws, "name_error": error}
+            )
     df = pd.DataFrame(rows, columns=["cluster", "name", "description", "keywords", "name_error"])
     df["name"] = unique_names(df["name"].tolist(), df["keywords"].tolist())
     return df

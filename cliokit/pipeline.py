@@ -15,6 +15,7 @@ import resource
 import tempfile
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -36,7 +37,7 @@ from cliokit.embedders import Embedder, get_embedder
 from cliokit.errors import CliokitError, ConfigError
 from cliokit.load import LoadResult, load_conversations, truncate_conversations, write_rejected
 from cliokit.prompts import prompt_hashes
-from cliokit.rundir import RunDir, environment, package_versions, write_json, write_npy, write_parquet
+from cliokit.rundir import RunDir, environment, package_versions, write_npy, write_parquet
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +90,13 @@ class ClioResult:
         path = Path(run_dir)
         missing = [
             f
-            for f in ("facets.parquet", "assignments.parquet", "clusters.parquet", "projection.parquet", "manifest.json")
+            for f in (
+                "facets.parquet",
+                "assignments.parquet",
+                "clusters.parquet",
+                "projection.parquet",
+                "manifest.json",
+            )
             if not (path / f).exists()
         ]
         if missing:
@@ -138,7 +145,9 @@ def _hash_conversations(conversations: pd.DataFrame) -> str:
     for cid, uid, messages in zip(
         conversations["conversation_id"], conversations["user_id"], conversations["messages"], strict=True
     ):
-        h.update(json.dumps([cid, uid, [[m["role"], m["content"]] for m in messages]], ensure_ascii=False).encode())
+        h.update(
+            json.dumps([cid, uid, [[m["role"], m["content"]] for m in messages]], ensure_ascii=False).encode()
+        )
     return h.hexdigest()
 
 
@@ -153,7 +162,9 @@ class _Runner:
         self.usage: dict[str, StageUsage] = {}
         self.progress = config.progress
 
-    def stage(self, name: str, fingerprint: str, files: list[str], compute: Callable[[], dict[str, Any]]) -> bool:
+    def stage(
+        self, name: str, fingerprint: str, files: list[str], compute: Callable[[], dict[str, Any]]
+    ) -> bool:
         """Run ``compute`` unless the stage is done with this fingerprint; returns True if it ran."""
         if self.rd.is_done(name, fingerprint):
             logger.info("stage %s: unchanged, reusing %s", name, ", ".join(files))
@@ -175,18 +186,27 @@ class _Runner:
         return self.cfg.backend.model or ""
 
     def backend_key(self) -> str:
-        return stable_hash({"describe": self.backend.describe(), "models": {t: self.backend.model_id(t) for t in (
-            "facets", "name_cluster", "propose", "dedupe", "assign", "rename", "audit")}})
+        return stable_hash(
+            {
+                "describe": self.backend.describe(),
+                "models": {
+                    t: self.backend.model_id(t)
+                    for t in ("facets", "name_cluster", "propose", "dedupe", "assign", "rename", "audit")
+                },
+            }
+        )
 
 
-def _resolve_config(config: Config | str | os.PathLike[str] | Mapping[str, Any] | None, overrides: dict[str, Any]) -> Config:
+def _resolve_config(
+    config: Config | str | os.PathLike[str] | Mapping[str, Any] | None, overrides: dict[str, Any]
+) -> Config:
     if config is None:
         return Config.build(overrides)
     if isinstance(config, Config):
         return config.replace(**overrides) if overrides else config
     if isinstance(config, Mapping):
         return Config.build({**config, **overrides})
-    return Config.from_toml(config, **overrides)
+    return Config.from_toml(Path(config), **overrides)
 
 
 def run(
@@ -279,7 +299,9 @@ def _run_stages(r: _Runner, data: Any) -> None:
     write_rejected(loaded.rejected, rd.file("rejected.jsonl"))
     conversations, n_truncated = truncate_conversations(loaded.conversations, cfg.load.max_tokens)
     if conversations.empty:
-        raise CliokitError(f"no conversation was accepted ({loaded.n_read} read, {len(loaded.rejected)} rejected)")
+        raise CliokitError(
+            f"no conversation was accepted ({loaded.n_read} read, {len(loaded.rejected)} rejected)"
+        )
     input_fp = _hash_conversations(conversations)
     m.counts.update(
         read=loaded.n_read,
@@ -316,7 +338,12 @@ def _run_stages(r: _Runner, data: Any) -> None:
             )
             info["scrubbed"] = found
         facets = facets_stage.extract_facets(
-            convs, r.backend, cfg.facets, r.stage_usage("facets"), model=r.model("facets"), progress=r.progress
+            convs,
+            r.backend,
+            cfg.facets,
+            r.stage_usage("facets"),
+            model=r.model("facets"),
+            progress=r.progress,
         )
         write_parquet(facets, rd.file("facets.parquet"))
         if cfg.keep_text:
@@ -332,7 +359,12 @@ def _run_stages(r: _Runner, data: Any) -> None:
     if cfg.embed.facet not in facets.columns:
         raise ConfigError(f"`embed.facet` must name a facet column; got {cfg.embed.facet!r}")
     embed_fp = stable_hash(
-        {"facets": facets_fp, "stage": "embed@1", "facet": cfg.embed.facet, "embedder": r.embedder.fingerprint}
+        {
+            "facets": facets_fp,
+            "stage": "embed@1",
+            "facet": cfg.embed.facet,
+            "embedder": r.embedder.fingerprint,
+        }
     )
     cache_dir = cfg.embed.cache_dir or str(rd.file("cache"))
 
@@ -341,7 +373,9 @@ def _run_stages(r: _Runner, data: Any) -> None:
 
     def do_embed() -> dict[str, Any]:
         texts = facets[cfg.embed.facet].fillna("").astype(str).tolist()
-        vectors = r.embedder.embed(texts, batch_size=cfg.embed.batch_size, progress=r.progress, cache_dir=cache_dir)
+        vectors = r.embedder.embed(
+            texts, batch_size=cfg.embed.batch_size, progress=r.progress, cache_dir=cache_dir
+        )
         write_npy(vectors.astype(np.float32), rd.file("embeddings.npy"))
         return {"dim": int(vectors.shape[1])}
 
@@ -357,16 +391,44 @@ def _run_stages(r: _Runner, data: Any) -> None:
     min_conv, min_users = resolve_thresholds(len(ok_idx), len(set(users)), cfg.privacy)
     m.resolved["privacy"] = {"min_conversations": min_conv, "min_users": min_users}
 
+    # project, started now in a background thread: UMAP's first fit in a process spends tens of
+    # seconds compiling numba code, which then overlaps with clustering, naming and the hierarchy.
+    project_fp = stable_hash(
+        {
+            "embed": embed_fp,
+            "stage": f"project@{project_stage.STAGE_VERSION}",
+            "config": cfg.section_hash("project"),
+            "seed": cfg.seed,
+        }
+    )
+    background: Future[tuple[np.ndarray, float]] | None = None
+    if not rd.is_done("project", project_fp):
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cliokit-project")
+        background = pool.submit(
+            _timed,
+            project_stage.project_embeddings,
+            embeddings,
+            cfg.project,
+            derive_seed(cfg.seed, "project"),
+        )
+        pool.shutdown(wait=False)
+
     # cluster
     cluster_fp = stable_hash(
-        {"embed": embed_fp, "stage": f"cluster@{cluster_stage.STAGE_VERSION}", "config": cfg.section_hash("cluster"),
-         "seed": cfg.seed}
+        {
+            "embed": embed_fp,
+            "stage": f"cluster@{cluster_stage.STAGE_VERSION}",
+            "config": cfg.section_hash("cluster"),
+            "seed": cfg.seed,
+        }
     )
 
     def do_cluster() -> dict[str, Any]:
         labels, info = cluster_stage.cluster_embeddings(X, cfg.cluster, derive_seed(cfg.seed, "cluster"))
         write_parquet(
-            pd.DataFrame({"conversation_id": facets["conversation_id"].to_numpy()[ok_idx], "cluster": labels}),
+            pd.DataFrame(
+                {"conversation_id": facets["conversation_id"].to_numpy()[ok_idx], "cluster": labels}
+            ),
             rd.file("stages/base_labels.parquet"),
         )
         return info
@@ -379,25 +441,46 @@ def _run_stages(r: _Runner, data: Any) -> None:
     centres = centroids(X, labels, n_base)
 
     # name + audit the base level
-    audit_key = {"audit": cfg.privacy.audit, "threshold": cfg.privacy.audit_threshold, "prompt": m.prompts["audit"]}
+    audit_key = {
+        "audit": cfg.privacy.audit,
+        "threshold": cfg.privacy.audit_threshold,
+        "prompt": m.prompts["audit"],
+    }
     name_fp = stable_hash(
-        {"cluster": cluster_fp, "stage": f"name@{name_stage.STAGE_VERSION}", "config": cfg.section_hash("name"),
-         "thresholds": [min_conv, min_users], "prompt": m.prompts["name_cluster"], "audit": audit_key,
-         "backend": r.backend_key(), "seed": cfg.seed}
+        {
+            "cluster": cluster_fp,
+            "stage": f"name@{name_stage.STAGE_VERSION}",
+            "config": cfg.section_hash("name"),
+            "thresholds": [min_conv, min_users],
+            "prompt": m.prompts["name_cluster"],
+            "audit": audit_key,
+            "backend": r.backend_key(),
+            "seed": cfg.seed,
+        }
     )
 
     def do_name() -> dict[str, Any]:
         sizes = privacy_stage.cluster_sizes(labels, users, n_base)
         too_small = privacy_stage.below_minimum(sizes, min_conv, min_users)
-        reason = np.where(too_small, "size", None).astype(object)
+        reason = _reasons(too_small, "size")
         outlier = cluster_info.get("outlier_cluster")
         if outlier is not None:
             too_small[outlier] = True
             reason[outlier] = "outliers"
         named = name_stage.name_clusters(
-            facets.iloc[ok_idx].reset_index(drop=True), labels, X, centres, too_small, r.backend, cfg.name,
-            r.stage_usage("name"), facet=cfg.embed.facet, min_users=min_users, seed=derive_seed(cfg.seed, "name"),
-            model=r.model("name_cluster"), progress=r.progress,
+            facets.iloc[ok_idx].reset_index(drop=True),
+            labels,
+            X,
+            centres,
+            too_small,
+            r.backend,
+            cfg.name,
+            r.stage_usage("name"),
+            facet=cfg.embed.facet,
+            min_users=min_users,
+            seed=derive_seed(cfg.seed, "name"),
+            model=r.model("name_cluster"),
+            progress=r.progress,
         )
         base = sizes.merge(named, on="cluster")
         base["suppressed"] = too_small
@@ -413,9 +496,15 @@ def _run_stages(r: _Runner, data: Any) -> None:
     level_sizes = resolve_levels(n_base, cfg.hierarchy)
     m.resolved["hierarchy"] = {"level_targets": level_sizes}
     hierarchy_fp = stable_hash(
-        {"name": name_fp, "stage": f"hierarchy@{hierarchy_stage.STAGE_VERSION}",
-         "config": cfg.section_hash("hierarchy", "privacy"), "prompts": m.prompts, "backend": r.backend_key(),
-         "embedder": r.embedder.fingerprint, "seed": cfg.seed}
+        {
+            "name": name_fp,
+            "stage": f"hierarchy@{hierarchy_stage.STAGE_VERSION}",
+            "config": cfg.section_hash("hierarchy", "privacy"),
+            "prompts": m.prompts,
+            "backend": r.backend_key(),
+            "embedder": r.embedder.fingerprint,
+            "seed": cfg.seed,
+        }
     )
 
     def do_hierarchy() -> dict[str, Any]:
@@ -427,11 +516,22 @@ def _run_stages(r: _Runner, data: Any) -> None:
             children = levels[-1]
             child_vecs = centroids(X, conv_labels[-1], len(children))
             built = hierarchy_stage.build_level(
-                children, child_vecs, target, r.backend, embed_texts, cfg.hierarchy, usage, level=depth,
-                seed=derive_seed(cfg.seed, f"hierarchy-{depth}"), model=r.model("propose"), progress=r.progress,
+                children,
+                child_vecs,
+                target,
+                r.backend,
+                embed_texts,
+                cfg.hierarchy,
+                usage,
+                level=depth,
+                seed=derive_seed(cfg.seed, f"hierarchy-{depth}"),
+                model=r.model("propose"),
+                progress=r.progress,
             )
             if built is None:
-                notes.append(f"level {depth}: no child had a name to build on; the hierarchy stops at {depth - 1}")
+                notes.append(
+                    f"level {depth}: no child had a name to build on; the hierarchy stops at {depth - 1}"
+                )
                 break
             notes.extend(built.notes)
             parent_labels = built.parent_of_child[conv_labels[-1]]
@@ -439,7 +539,7 @@ def _run_stages(r: _Runner, data: Any) -> None:
             parents = sizes.merge(built.clusters, on="cluster")
             too_small = privacy_stage.below_minimum(parents, min_conv, min_users)
             parents["suppressed"] = too_small
-            parents["suppressed_reason"] = np.where(too_small, "size", None).astype(object)
+            parents["suppressed_reason"] = _reasons(too_small, "size")
             parents = privacy_stage.apply_suppression(_audit(r, parents, level=depth, usage=usage))
             levels[-1] = children.assign(parent=built.parent_of_child)
             levels.append(parents.assign(level=depth))
@@ -458,21 +558,29 @@ def _run_stages(r: _Runner, data: Any) -> None:
         levels=int(clusters["level"].max()) + 1,
     )
 
-    # project
-    project_fp = stable_hash(
-        {"embed": embed_fp, "stage": f"project@{project_stage.STAGE_VERSION}", "config": cfg.section_hash("project"),
-         "seed": cfg.seed}
-    )
-
+    # project: the 2-D layout was computed in the background; wait for it and write it
     def do_project() -> dict[str, Any]:
-        xy = project_stage.project_embeddings(embeddings, cfg.project, derive_seed(cfg.seed, "project"))
+        assert background is not None
+        xy, seconds = background.result()
         write_parquet(
             pd.DataFrame({"conversation_id": facets["conversation_id"], "x": xy[:, 0], "y": xy[:, 1]}),
             rd.file("projection.parquet"),
         )
-        return {"method": cfg.project.method}
+        return {"method": cfg.project.method, "compute_seconds": round(seconds, 3)}
 
     r.stage("project", project_fp, ["projection.parquet"], do_project)
+
+
+def _reasons(mask: np.ndarray, reason: str) -> np.ndarray:
+    """``reason`` where ``mask`` is true, else None (an object array)."""
+    out = np.full(mask.shape, None, dtype=object)
+    out[mask] = reason
+    return out
+
+
+def _timed(fn: Callable[..., T], *args: Any) -> tuple[T, float]:
+    start = time.perf_counter()
+    return fn(*args), time.perf_counter() - start
 
 
 def _audit(r: _Runner, clusters: pd.DataFrame, level: int, usage: StageUsage | None = None) -> pd.DataFrame:
@@ -483,12 +591,19 @@ def _audit(r: _Runner, clusters: pd.DataFrame, level: int, usage: StageUsage | N
         return out
     visible = out[~out["suppressed"].astype(bool)]
     ratings = privacy_stage.audit_clusters(
-        visible, r.backend, usage or r.stage_usage("audit"), level=level, model=r.model("audit"), progress=False
+        visible,
+        r.backend,
+        usage or r.stage_usage("audit"),
+        level=level,
+        model=r.model("audit"),
+        progress=False,
     )
     out["audit_rating"] = ratings.reindex(out.index).astype("Int64")
-    failed = (~out["suppressed"].astype(bool)) & out["name"].notna() & (
-        out["audit_rating"].isna() | (out["audit_rating"] < r.cfg.privacy.audit_threshold)
-    ).fillna(True)
+    failed = (
+        (~out["suppressed"].astype(bool))
+        & out["name"].notna()
+        & (out["audit_rating"].isna() | (out["audit_rating"] < r.cfg.privacy.audit_threshold)).fillna(True)
+    )
     out.loc[failed, "suppressed"] = True
     out.loc[failed, "suppressed_reason"] = "audit"
     return out

@@ -65,12 +65,14 @@ def audit_clusters(
     """
     todo = clusters[clusters["name"].notna()]
     requests = []
-    for row in todo.itertuples(index=False):
-        text = _cluster_text(row.name, row.description, list(row.keywords) if row.keywords is not None else [])
+    for cid, name, description, keywords in zip(
+        todo["cluster"], todo["name"], todo["description"], todo["keywords"], strict=True
+    ):
+        text = _cluster_text(name, description, list(keywords) if keywords is not None else [])
         system, messages, prefill = AUDIT.render(cluster=text)
         requests.append(
             ModelRequest(
-                id=f"audit-{level}-{row.cluster}",
+                id=f"audit-{level}-{cid}",
                 task="audit",
                 system=system,
                 messages=messages,
@@ -94,5 +96,7 @@ def apply_suppression(clusters: pd.DataFrame) -> pd.DataFrame:
     out = clusters.copy()
     mask = out["suppressed"].to_numpy(dtype=bool)
     out.loc[mask, ["name", "description"]] = None
-    out["keywords"] = [[] if m else list(k) if k is not None else [] for m, k in zip(mask, out["keywords"], strict=True)]
+    out["keywords"] = [
+        [] if m else list(k) if k is not None else [] for m, k in zip(mask, out["keywords"], strict=True)
+    ]
     return out

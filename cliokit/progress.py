@@ -18,6 +18,8 @@ def progress_enabled(enabled: bool | None = None) -> bool:
     return os.environ.get("CLIOKIT_DISABLE_PROGRESS_BARS", "").lower() not in {"1", "true", "yes"}
 
 
-def progress_bar(total: int | None = None, desc: str = "", enabled: bool | None = None, **kwargs: Any) -> tqdm:
+def progress_bar(
+    total: int | None = None, desc: str = "", enabled: bool | None = None, **kwargs: Any
+) -> tqdm:
     """A ``tqdm`` bar, disabled when progress is switched off."""
     return tqdm(total=total, desc=desc, disable=not progress_enabled(enabled), leave=False, **kwargs)

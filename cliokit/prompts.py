@@ -89,7 +89,8 @@ NAME_CLUSTER = Template(
 PROPOSE = Template(
     name="propose",
     version=1,
-    system="You organise named groups into broader categories for an aggregate research report. " + PRIVACY_RULE,
+    system="You organise named groups into broader categories for an aggregate research report. "
+    + PRIVACY_RULE,
     user=(
         "Here are groups that sit close together:\n\n<groups>\n{children}\n</groups>\n\n"
         "Nearby groups outside this set, for context:\n<nearby>\n{outside}\n</nearby>\n\n"
@@ -131,7 +132,8 @@ ASSIGN = Template(
 RENAME = Template(
     name="rename",
     version=1,
-    system="You name a category from the groups it contains, for an aggregate research report. " + PRIVACY_RULE,
+    system="You name a category from the groups it contains, for an aggregate research report. "
+    + PRIVACY_RULE,
     user=(
         "This category contains these groups:\n\n<groups>\n{children}\n</groups>\n\n"
         "Write a two-sentence summary of what the groups share, in the past tense, then a short name "
@@ -158,7 +160,9 @@ AUDIT = Template(
     prefill="<justification>",
 )
 
-TEMPLATES: dict[str, Template] = {t.name: t for t in (FACETS, NAME_CLUSTER, PROPOSE, DEDUPE, ASSIGN, RENAME, AUDIT)}
+TEMPLATES: dict[str, Template] = {
+    t.name: t for t in (FACETS, NAME_CLUSTER, PROPOSE, DEDUPE, ASSIGN, RENAME, AUDIT)
+}
 
 REPAIR_NOTE = (
     "\n\nYour previous answer could not be read. Answer again, following the requested tag format exactly."

@@ -172,7 +172,9 @@ class RunDir:
         try:
             return Manifest.model_validate_json(self.manifest_path.read_text(encoding="utf-8"))
         except ValueError as exc:
-            logger.warning("ignoring unreadable manifest %s (%s); stages will be recomputed", self.manifest_path, exc)
+            logger.warning(
+                "ignoring unreadable manifest %s (%s); stages will be recomputed", self.manifest_path, exc
+            )
             return None
 
     def file(self, name: str) -> Path:
@@ -199,7 +201,11 @@ class RunDir:
     ) -> None:
         """Record a finished stage and save the manifest."""
         self.manifest.stages[stage] = StageRecord(
-            fingerprint=fingerprint, files=files, seconds=round(seconds, 3), peak_rss_mb=peak_rss_mb, info=info or {}
+            fingerprint=fingerprint,
+            files=files,
+            seconds=round(seconds, 3),
+            peak_rss_mb=peak_rss_mb,
+            info=info or {},
         )
         self.save()
 

@@ -8,7 +8,14 @@ validates domains against ``tldextract``'s bundled public-suffix snapshot.
 
 Names and street addresses need named-entity recognition, for which no trustworthy offline
 model ships on PyPI; this module does not guess them. Pass ``ner_hook`` (a callable returning
-extra :class:`PiiSpan` objects) to plug in a model of your own; it is opt-in.
+extra :class:`PiiSpan` objects) to plug in a model of your own; it is opt-in::
+
+    def names(text: str) -> list[PiiSpan]:
+        return [PiiSpan(e.start_char, e.end_char, "PERSON", 0.85, e.text)
+                for e in my_nlp(text).ents if e.label_ == "PERSON"]
+
+    scrub_text("Mail Alice at alice@example.com", ner_hook=names)
+    # -> "Mail [PERSON] at [EMAIL_ADDRESS]"
 
 Three details matter for correctness:
 
@@ -103,7 +110,9 @@ DEFAULT_THRESHOLD = 0.3
 NerHook = Callable[[str], list[PiiSpan]]
 
 # Phone regions tried for numbers written without a "+" country code (Presidio's defaults
-# plus Japan, Australia, Spain and Italy; CA is covered by US, both being NANP).
+# plus Japan, Australia, Spain and Italy; CA is covered by US, both being NANP). They are
+# matched with phonenumbers' STRICT_GROUPING leniency: the digits must be grouped the way that
+# country writes them, which keeps "4412-3342-12" (a part number) and "1234-5678-90" out.
 _PHONE_REGIONS: tuple[str, ...] = ("US", "GB", "DE", "FR", "IL", "IN", "BR", "JP", "AU", "ES", "IT")
 
 # Scripts written without spaces between words. A join between one of these and an ASCII
@@ -129,6 +138,7 @@ _JOIN_RE = re.compile(rf"(?<=[{_SPACELESS}])(?=[0-9A-Za-z+])|(?<=[0-9A-Za-z])(?=
 # Every entity but these needs a digit or an "@"; texts with neither skip analysis.
 _MAYBE_PII_RE = re.compile(r"[\d@]")
 _NO_FAST_PATH = frozenset({"URL", "MAC_ADDRESS"})
+_CACHE_LIMIT = 100_000
 
 
 # --------------------------------------------------------------------------- engine
@@ -536,7 +546,15 @@ def find_pii(
     Returns
     -------
     list of PiiSpan
-        Non-overlapping spans sorted by start offset.
+        Non-overlapping spans sorted by start offset; overlapping findings are merged into
+        their union, typed after the highest-scoring one.
+
+    Notes
+    -----
+    Names and street addresses are not detected without ``ner_hook``. The hook gets the
+    original text and must return :class:`PiiSpan` objects with offsets into it; their
+    ``text`` is recomputed from the offsets, and bad offsets raise :class:`ConfigError`.
+    The hook runs on every text, including those the no-digit fast path skips.
     """
     if not isinstance(text, str):
         raise InputError(f"text must be a str, got {type(text).__name__}")
@@ -646,7 +664,7 @@ def scrub_conversations(
     chosen = _check_settings(entities, threshold)
     counts: dict[str, int] = dict.fromkeys(chosen, 0)
     with_pii = 0
-    cache: dict[str, tuple[str, list[PiiSpan]]] = {}
+    cache: dict[str, tuple[str, list[PiiSpan]]] = {}  # repeated messages (system prompts) run once
     new_cells: list[list[dict[str, Any]]] = []
     with progress_bar(total=len(conversations), desc="Scrubbing PII", enabled=progress) as bar:
         for i, cell in enumerate(conversations["messages"], start=1):
@@ -657,6 +675,8 @@ def scrub_conversations(
                 new_msg = dict(msg)
                 if isinstance(content, str):
                     if content not in cache:
+                        if len(cache) >= _CACHE_LIMIT:
+                            cache.clear()
                         spans = find_pii(content, entities=chosen, threshold=threshold, ner_hook=ner_hook)
                         cache[content] = (_replace(content, spans), spans)
                     new_msg["content"], spans = cache[content]

@@ -13,7 +13,9 @@ from cliokit.prompts import REPAIR_NOTE, tag
 
 
 def req(i, task="t", prefill=""):
-    return ModelRequest(id=str(i), task=task, messages=({"role": "user", "content": f"q{i}"},), prefill=prefill)
+    return ModelRequest(
+        id=str(i), task=task, messages=({"role": "user", "content": f"q{i}"},), prefill=prefill
+    )
 
 
 def test_results_come_back_in_request_order_with_usage():
@@ -90,8 +92,14 @@ def test_offline_backend_rejects_unknown_task():
 
 
 def test_offline_naming_uses_keywords_and_dominant_task():
-    payload = {"keywords": ["python", "pandas", "error", "merge"], "tasks": {"debug code": 8, "write code": 2}, "size": 10}
-    (r,) = complete(OfflineBackend(), [ModelRequest(id="n", task="name_cluster", payload=payload, prefill="<summary>")])
+    payload = {
+        "keywords": ["python", "pandas", "error", "merge"],
+        "tasks": {"debug code": 8, "write code": 2},
+        "size": 10,
+    }
+    (r,) = complete(
+        OfflineBackend(), [ModelRequest(id="n", task="name_cluster", payload=payload, prefill="<summary>")]
+    )
     text = "<summary>" + r.text
     assert tag(text, "name") == "Debug code: python, pandas, error"
     assert "80%" in tag(text, "summary")
@@ -101,16 +109,30 @@ def test_offline_propose_dedupe_assign():
     rng = np.random.default_rng(0)
     a, b = rng.normal(size=8), rng.normal(size=8)
     children = [
-        {"name": f"c{i}", "keywords": ["python", "code"] if i < 3 else ["cake", "recipe"], "size": 5,
-         "vector": (a if i < 3 else b) + 0.01 * rng.normal(size=8)}
+        {
+            "name": f"c{i}",
+            "keywords": ["python", "code"] if i < 3 else ["cake", "recipe"],
+            "size": 5,
+            "vector": (a if i < 3 else b) + 0.01 * rng.normal(size=8),
+        }
         for i in range(6)
     ]
     names = offline_propose(children, 2, seed=0)
     assert sorted(names) == ["Cake, recipe", "Python, code"]
     vecs = np.stack([a, a + 0.01, b])
-    assert offline_dedupe(["x", "x2", "y"], vecs, 2, seed=0) in (["x", "y"], ["x2", "y"], ["y", "x"], ["y", "x2"])
-    payload = {"child": {"vector": b.tolist()}, "candidates": [{"name": "A", "vector": a.tolist()}, {"name": "B", "vector": b.tolist()}]}
-    (r,) = complete(OfflineBackend(), [ModelRequest(id="a", task="assign", payload=payload, prefill="<scratchpad>")])
+    assert offline_dedupe(["x", "x2", "y"], vecs, 2, seed=0) in (
+        ["x", "y"],
+        ["x2", "y"],
+        ["y", "x"],
+        ["y", "x2"],
+    )
+    payload = {
+        "child": {"vector": b.tolist()},
+        "candidates": [{"name": "A", "vector": a.tolist()}, {"name": "B", "vector": b.tolist()}],
+    }
+    (r,) = complete(
+        OfflineBackend(), [ModelRequest(id="a", task="assign", payload=payload, prefill="<scratchpad>")]
+    )
     assert tag("<scratchpad>" + r.text, "answer") == "B"
 
 

@@ -30,8 +30,10 @@ def test_bad_values_name_the_field_and_value():
 
 def test_toml_and_overrides(tmp_path):
     p = tmp_path / "c.toml"
-    p.write_text('seed = 7\n[cluster]\nk = 12\n[[facets.custom]]\nname = "mood"\nkind = "categorical"\n'
-                 'question = "How does the user feel?"\nvalues = ["happy", "sad"]\n')
+    p.write_text(
+        'seed = 7\n[cluster]\nk = 12\n[[facets.custom]]\nname = "mood"\nkind = "categorical"\n'
+        'question = "How does the user feel?"\nvalues = ["happy", "sad"]\n'
+    )
     cfg = Config.from_toml(p, cluster={"k": 20})
     assert cfg.seed == 7 and cfg.cluster.k == 20
     assert cfg.facets.custom[0].values == ("happy", "sad")

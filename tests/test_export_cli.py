@@ -25,7 +25,12 @@ def run_dir(tmp_path_factory):
 
 def test_export_has_only_visible_cluster_level_rows(run_dir, tmp_path):
     files = export_run(run_dir, tmp_path / "exp")
-    assert {f.name for f in files} == {"clusters.parquet", "clusters.csv", "facet_breakdowns.parquet", "summary.json"}
+    assert {f.name for f in files} == {
+        "clusters.parquet",
+        "clusters.csv",
+        "facet_breakdowns.parquet",
+        "summary.json",
+    }
     result = cliokit.ClioResult.load(run_dir)
     exported = pd.read_parquet(tmp_path / "exp" / "clusters.parquet")
     visible = result.clusters[~result.clusters["suppressed"]]
@@ -49,8 +54,12 @@ def test_export_has_only_visible_cluster_level_rows(run_dir, tmp_path):
 def test_cli_run_info_export(tmp_path, capsys):
     df = make_conversations(120, n_users=40).drop(columns=["topic"])
     path = tmp_path / "in.jsonl"
-    path.write_text("".join(json.dumps({"id": r.conversation_id, "user_id": r.user_id, "messages": r.messages}) + "\n"
-                            for r in df.itertuples()))
+    path.write_text(
+        "".join(
+            json.dumps({"id": r.conversation_id, "user_id": r.user_id, "messages": r.messages}) + "\n"
+            for r in df.itertuples()
+        )
+    )
     out = tmp_path / "run"
     assert main(["-q", "run", str(path), "--out", str(out), "--embedder", "hash", "--projection", "pca"]) == 0
     assert "120 conversations" in capsys.readouterr().out

@@ -11,9 +11,24 @@ from cliokit.embedders import HashEmbedder
 from cliokit.hierarchy import build_level, snap
 
 THEMES = {
-    "cooking": ["Bake bread and cakes", "Cook pasta dinners", "Plan weekly meals recipes", "Make vegan recipes"],
-    "coding": ["Debug python code", "Write SQL queries code", "Fix javascript code bugs", "Refactor python code"],
-    "travel": ["Plan travel itineraries", "Book travel trains", "Pack for travel trips", "Find travel hostels"],
+    "cooking": [
+        "Bake bread and cakes",
+        "Cook pasta dinners",
+        "Plan weekly meals recipes",
+        "Make vegan recipes",
+    ],
+    "coding": [
+        "Debug python code",
+        "Write SQL queries code",
+        "Fix javascript code bugs",
+        "Refactor python code",
+    ],
+    "travel": [
+        "Plan travel itineraries",
+        "Book travel trains",
+        "Pack for travel trips",
+        "Find travel hostels",
+    ],
 }
 
 
@@ -22,7 +37,14 @@ def children_frame(with_hidden: bool = True) -> tuple[pd.DataFrame, np.ndarray]:
     emb = HashEmbedder(dim=64)
     for theme, names in THEMES.items():
         for n in names:
-            rows.append({"name": n, "description": f"Requests to {n.lower()}.", "keywords": [theme], "n_conversations": 10})
+            rows.append(
+                {
+                    "name": n,
+                    "description": f"Requests to {n.lower()}.",
+                    "keywords": [theme],
+                    "n_conversations": 10,
+                }
+            )
     if with_hidden:
         rows.append({"name": None, "description": None, "keywords": [], "n_conversations": 3})
     df = pd.DataFrame(rows)
@@ -48,7 +70,9 @@ def check_level(result, children):
 
 def test_offline_backend_builds_a_sensible_level():
     children, vecs = children_frame()
-    result = build_level(children, vecs, 3, OfflineBackend(), embed, HierarchyConfig(), StageUsage(), level=1, seed=0)
+    result = build_level(
+        children, vecs, 3, OfflineBackend(), embed, HierarchyConfig(), StageUsage(), level=1, seed=0
+    )
     check_level(result, children)
     assert 2 <= len(result.clusters) <= 3
     # the hidden child (no name) was placed with the cooking children, by its embedding
@@ -59,11 +83,15 @@ def test_offline_backend_builds_a_sensible_level():
 def adversarial(request):
     task = request.task
     if task == "propose":
-        return ("<scratchpad>hmm</scratchpad><answer><category>Cooking</category><category>cooking </category>"
-                "<category>Coding</category><category>Travel</category><category>Never used</category></answer>")
+        return (
+            "<scratchpad>hmm</scratchpad><answer><category>Cooking</category><category>cooking </category>"
+            "<category>Coding</category><category>Travel</category><category>Never used</category></answer>"
+        )
     if task == "dedupe":
-        return "<answer><category>Cooking</category><category>COOKING</category><category>Coding</category>" \
-               "<category>Travel</category><category>Never used</category></answer>"
+        return (
+            "<answer><category>Cooking</category><category>COOKING</category><category>Coding</category>"
+            "<category>Travel</category><category>Never used</category></answer>"
+        )
     if task == "assign":
         child = request.payload["child"]["name"]
         if "python" in child.lower():
@@ -84,7 +112,9 @@ def test_adversarial_answers_still_converge():
     children, vecs = children_frame()
     backend = ScriptedBackend(adversarial)
     usage = StageUsage()
-    result = build_level(children, vecs, 3, backend, embed, HierarchyConfig(max_retries=1), usage, level=1, seed=0)
+    result = build_level(
+        children, vecs, 3, backend, embed, HierarchyConfig(max_retries=1), usage, level=1, seed=0
+    )
     check_level(result, children)
     assert len(result.clusters) == 3  # "Never used" was dropped as an empty parent
     names = result.clusters["name"].tolist()
@@ -94,7 +124,9 @@ def test_adversarial_answers_still_converge():
     assert len(set(result.parent_of_child[4:8].tolist())) <= 2
     assert usage.failures >= 2 and any("assignments failed" in n for n in result.notes)
     # candidates were shuffled per assign request
-    orders = {tuple(c["name"] for c in r.payload["candidates"]) for r in backend.requests if r.task == "assign"}
+    orders = {
+        tuple(c["name"] for c in r.payload["candidates"]) for r in backend.requests if r.task == "assign"
+    }
     assert len(orders) > 1
 
 
@@ -106,8 +138,17 @@ def test_garbage_proposals_fall_back_to_embeddings():
             return "I refuse to use tags"
         raise AssertionError(request.task)
 
-    result = build_level(children, vecs, 3, ScriptedBackend(script), embed, HierarchyConfig(max_retries=0),
-                         StageUsage(), level=1, seed=0)
+    result = build_level(
+        children,
+        vecs,
+        3,
+        ScriptedBackend(script),
+        embed,
+        HierarchyConfig(max_retries=0),
+        StageUsage(),
+        level=1,
+        seed=0,
+    )
     check_level(result, children)
     assert any("embedding fallback" in n for n in result.notes)
 
@@ -115,7 +156,12 @@ def test_garbage_proposals_fall_back_to_embeddings():
 def test_no_named_child_returns_none():
     children, vecs = children_frame()
     children["name"] = None
-    assert build_level(children, vecs, 3, OfflineBackend(), embed, HierarchyConfig(), StageUsage(), level=1, seed=0) is None
+    assert (
+        build_level(
+            children, vecs, 3, OfflineBackend(), embed, HierarchyConfig(), StageUsage(), level=1, seed=0
+        )
+        is None
+    )
 
 
 def test_snap():

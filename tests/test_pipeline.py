@@ -15,8 +15,15 @@ from cliokit.errors import CliokitError
 from .conftest import make_conversations
 
 FAST = {"project": {"method": "pca"}, "embed": {"model": "hash"}}
-CONTRACT = ["facets.parquet", "assignments.parquet", "clusters.parquet", "projection.parquet", "embeddings.npy",
-            "manifest.json", "rejected.jsonl"]
+CONTRACT = [
+    "facets.parquet",
+    "assignments.parquet",
+    "clusters.parquet",
+    "projection.parquet",
+    "embeddings.npy",
+    "manifest.json",
+    "rejected.jsonl",
+]
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +103,9 @@ def test_privacy_thresholds_and_no_suppressed_text(finished):
     result, _ = finished
     c = result.clusters
     thresholds = result.manifest["resolved"]["privacy"]
-    small = (c["n_conversations"] < thresholds["min_conversations"]) | (c["n_users"] < thresholds["min_users"])
+    small = (c["n_conversations"] < thresholds["min_conversations"]) | (
+        c["n_users"] < thresholds["min_users"]
+    )
     assert c.loc[small, "suppressed"].all()
     sup = c[c["suppressed"]]
     assert sup["name"].isna().all() and sup["description"].isna().all()
@@ -143,7 +152,10 @@ def test_resume_recomputes_nothing_and_config_change_recomputes_downstream(finis
 def test_bad_records_are_counted_and_written(tmp_path):
     df = make_conversations(60, n_users=20).drop(columns=["topic"])
     path = tmp_path / "in.jsonl"
-    lines = [json.dumps({"id": r.conversation_id, "user_id": r.user_id, "messages": r.messages}) for r in df.itertuples()]
+    lines = [
+        json.dumps({"id": r.conversation_id, "user_id": r.user_id, "messages": r.messages})
+        for r in df.itertuples()
+    ]
     lines.insert(3, "{not json")
     lines.insert(7, json.dumps({"id": "e", "messages": []}))
     path.write_text("\n".join(lines) + "\n")

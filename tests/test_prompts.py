@@ -38,9 +38,13 @@ def test_parse_custom_facets():
     mood = CustomFacet(name="mood", kind="categorical", question="?", values=("happy", "sad"))
     score = CustomFacet(name="effort", kind="numeric", question="?", min_value=1, max_value=3)
     base = "<request>r</request><task>t</task><language>fr</language><concerning>1</concerning>"
-    out = parse_facets(base + '<facet name="mood">Happy.</facet><facet name="effort">3</facet>', [mood, score])
+    out = parse_facets(
+        base + '<facet name="mood">Happy.</facet><facet name="effort">3</facet>', [mood, score]
+    )
     assert out["mood"] == "happy" and out["effort"] == 3
-    out = parse_facets(base + '<facet name="mood">unknown</facet><facet name="effort">n/a</facet>', [mood, score])
+    out = parse_facets(
+        base + '<facet name="mood">unknown</facet><facet name="effort">n/a</facet>', [mood, score]
+    )
     assert out["mood"] is None and out["effort"] is None
     with pytest.raises(ValueError, match="not one of"):
         parse_facets(base + '<facet name="mood">angry</facet><facet name="effort">1</facet>', [mood, score])
@@ -49,10 +53,12 @@ def test_parse_custom_facets():
 
 
 def test_other_parsers():
-    assert parse_name("<summary>S.</summary><name>\"Write code.\"</name>") == ("Write code", "S.")
+    assert parse_name('<summary>S.</summary><name>"Write code."</name>') == ("Write code", "S.")
     with pytest.raises(ValueError):
         parse_name("<name>x</name>")
-    assert parse_categories("<scratchpad>..</scratchpad><answer><category>A</category><category>B</category></answer>") == ["A", "B"]
+    assert parse_categories(
+        "<scratchpad>..</scratchpad><answer><category>A</category><category>B</category></answer>"
+    ) == ["A", "B"]
     with pytest.raises(ValueError):
         parse_categories("<answer></answer>")
     assert parse_assignment("<answer> A </answer>") == "A"

@@ -244,6 +244,17 @@ def test_glued_identifier_found_at_exact_offsets(left: str, value: str, right: s
     assert [(s.start, s.end) for s in spans] == [(len(left), len(left) + len(value))]
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="0123456789 +-().@:/xa中カ한\n", max_size=60))
+def test_spans_are_sorted_disjoint_and_exact(text: str) -> None:
+    spans = find_pii(text, threshold=0.0)
+    for s in spans:
+        assert 0 <= s.start < s.end <= len(text) and s.text == text[s.start : s.end]
+    assert all(a.end <= b.start for a, b in zip(spans, spans[1:], strict=False))
+    out = scrub_text(text, threshold=0.0)
+    assert sum(len(s.text) - len(s.entity_type) - 2 for s in spans) == len(text) - len(out)
+
+
 # --------------------------------------------------------------------------- false positives
 
 

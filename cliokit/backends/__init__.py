@@ -1,4 +1,7 @@
-"""Model backends, picked by name from lazy ``"module:Class"`` strings (an SDK is imported only when chosen)."""
+"""Model backends, picked by name from lazy ``"module:Class"`` strings.
+
+An SDK is imported only when its backend is chosen.
+"""
 
 from __future__ import annotations
 
@@ -27,4 +30,13 @@ def get_backend(spec: str | Backend, **kwargs: Any) -> Backend:
     return instance
 
 
-__all__ = ["BACKENDS", "Backend", "ModelRequest", "ModelResult", "RetryableError", "Usage", "complete", "get_backend"]
+__all__ = [
+    "BACKENDS",
+    "Backend",
+    "ModelRequest",
+    "ModelResult",
+    "RetryableError",
+    "Usage",
+    "complete",
+    "get_backend",
+]

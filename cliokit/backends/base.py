@@ -19,7 +19,7 @@ import random
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -200,17 +200,17 @@ async def _complete_async(
         bar.close()
 
 
-def _run_coroutine(factory: Callable[[], Awaitable[T]]) -> T:
+def _run_coroutine(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """Run a coroutine to completion, also from inside a running loop (Jupyter)."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(factory())  # type: ignore[arg-type]
+        return asyncio.run(factory())
     box: dict[str, Any] = {}
 
     def target() -> None:
         try:
-            box["value"] = asyncio.run(factory())  # type: ignore[arg-type]
+            box["value"] = asyncio.run(factory())
         except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
             box["error"] = exc
 
@@ -219,7 +219,7 @@ def _run_coroutine(factory: Callable[[], Awaitable[T]]) -> T:
     thread.join()
     if "error" in box:
         raise box["error"]
-    return box["value"]  # type: ignore[no-any-return]
+    return box["value"]
 
 
 def complete(
@@ -255,5 +255,7 @@ def complete(
     if not requests:
         return []
     return _run_coroutine(
-        lambda: _complete_async(backend, requests, retry_base_s=backend.retry_base_s, progress=progress, desc=desc)
+        lambda: _complete_async(
+            backend, requests, retry_base_s=backend.retry_base_s, progress=progress, desc=desc
+        )
     )

@@ -41,13 +41,17 @@ def _kmeans_groups(vectors: np.ndarray, n: int, seed: int) -> np.ndarray:
         return np.zeros(len(vectors), dtype=np.int64)
     from sklearn.cluster import KMeans
 
-    return np.asarray(KMeans(n_clusters=min(n, len(vectors)), random_state=seed, n_init=3).fit_predict(vectors))
+    return np.asarray(
+        KMeans(n_clusters=min(n, len(vectors)), random_state=seed, n_init=3).fit_predict(vectors)
+    )
 
 
 def _merged(children: Sequence[Mapping[str, Any]], n: int = 3) -> list[str]:
     from cliokit.hierarchy import merge_keywords
 
-    return merge_keywords([c.get("keywords") or [] for c in children], [int(c.get("size", 1)) for c in children], n)
+    return merge_keywords(
+        [c.get("keywords") or [] for c in children], [int(c.get("size", 1)) for c in children], n
+    )
 
 
 def offline_propose(children: Sequence[Mapping[str, Any]], n_parents: int, seed: int) -> list[str]:
@@ -60,7 +64,7 @@ def offline_propose(children: Sequence[Mapping[str, Any]], n_parents: int, seed:
     groups = _kmeans_groups(vectors, n_parents, seed)
     names = []
     for g in range(int(groups.max()) + 1 if len(groups) else 0):
-        members = [children[i] for i in np.flatnonzero(groups == g)]
+        members = [children[int(i)] for i in np.flatnonzero(groups == g)]
         if members:
             names.append(_keyword_name(_merged(members), members[0]["name"]))
     return names
@@ -143,7 +147,9 @@ class OfflineBackend(Backend):
         else:
             name = f"Requests about {terms}"
             summary = "Requests with mixed task types."
-        summary += f" Frequent terms: {', '.join(keywords) or 'none shared by enough users'} ({HEURISTIC_NOTE})."
+        summary += (
+            f" Frequent terms: {', '.join(keywords) or 'none shared by enough users'} ({HEURISTIC_NOTE})."
+        )
         return f"<summary>{_e(summary)}</summary><name>{_e(name)}</name>"
 
     # --- hierarchy ----------------------------------------------------------------------
@@ -155,7 +161,9 @@ class OfflineBackend(Backend):
     def _dedupe(self, p: Mapping[str, Any]) -> str:
         cands = p["candidates"]
         vectors = np.asarray([c["vector"] for c in cands], dtype=np.float32)
-        names = offline_dedupe([c["name"] for c in cands], vectors, int(p["n_parents"]), int(p.get("seed", 0)))
+        names = offline_dedupe(
+            [c["name"] for c in cands], vectors, int(p["n_parents"]), int(p.get("seed", 0))
+        )
         return "<scratchpad></scratchpad>" + _categories(names)
 
     def _assign(self, p: Mapping[str, Any]) -> str:
@@ -175,7 +183,9 @@ class OfflineBackend(Backend):
         name = _keyword_name(p.get("keywords") or _merged(children), p.get("candidate", "Other requests"))
         listed = "; ".join(c["name"] for c in children[:4])
         more = f" and {len(children) - 4} more" if len(children) > 4 else ""
-        summary = f"Groups {len(children)} clusters: {listed}{more}. Name from shared keywords ({HEURISTIC_NOTE})."
+        summary = (
+            f"Groups {len(children)} clusters: {listed}{more}. Name from shared keywords ({HEURISTIC_NOTE})."
+        )
         return f"<summary>{_e(summary)}</summary><name>{_e(name)}</name>"
 
     # --- audit --------------------------------------------------------------------------
@@ -186,4 +196,5 @@ class OfflineBackend(Backend):
         if spans:
             kinds = ", ".join(sorted({s.entity_type for s in spans}))
             return f"<justification>pattern scrubber still finds: {kinds}</justification><rating>1</rating>"
-        return "<justification>no pattern-detectable identifier (offline check only)</justification><rating>5</rating>"
+        reason = "no pattern-detectable identifier (offline check only)"
+        return f"<justification>{reason}</justification><rating>5</rating>"
