@@ -11,6 +11,14 @@ languages. For each embedder this script reports, on the test split of 13 langua
 
 Each embedder runs in its own subprocess so load times are cold and comparable.
 
+Recorded results (2 shared CPU cores; throughput varies with the machine's load, see
+``cliokit.embedders.registry.DEFAULT_EMBEDDER`` for the best-of numbers)::
+
+    embedder          load s  texts/s  NMI int  NMI lang  NMI en  en-ja par/rand/top1  en-de par/rand
+    use-multilingual     1.2   201-1740    0.512     0.204   0.758  0.736/ 0.218/0.632   0.770/0.116
+    minilm               4.9     73-190    0.133     0.666   0.801  0.106/ 0.065/0.044   0.312/0.054
+    hash                 0.0     13514+    0.154     0.406   0.666  -.018/-0.023/0.000   0.225/0.023
+
 Usage::
 
     python bench/bench_embedders.py [--data ../shared/external_data/xsid] [--embedders use,minilm,hash]

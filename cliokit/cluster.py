@@ -75,7 +75,9 @@ def _compact(labels: np.ndarray) -> np.ndarray:
 def _hdbscan(embeddings: np.ndarray, cfg: ClusterConfig) -> tuple[np.ndarray, dict[str, Any]]:
     from sklearn.cluster import HDBSCAN
 
-    raw = HDBSCAN(min_cluster_size=cfg.hdbscan_min_cluster_size, metric="euclidean").fit_predict(embeddings)
+    raw = HDBSCAN(min_cluster_size=cfg.hdbscan_min_cluster_size, metric="euclidean", copy=True).fit_predict(
+        embeddings
+    )
     outliers = raw < 0
     labels = np.empty_like(raw)
     n_found = 0

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from cliokit.backends.base import Backend, ModelRequest
 from cliokit.backends.calls import Failure, StageUsage, ask
@@ -27,12 +28,22 @@ logger = logging.getLogger(__name__)
 
 STAGE_VERSION = 1
 
-_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
-_WORD = re.compile(rf"[^\W\d_{_CJK}][^\W_{_CJK}]+|[{_CJK}]+", re.UNICODE)
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+_KATAKANA = "\u30a0-\u30ff"
+_HIRAGANA = "\u3040-\u309f"
+_HANGUL = "\uac00-\ud7af"
+_CJK = _HAN + _KATAKANA + _HIRAGANA + _HANGUL
+_TOKEN = re.compile(
+    rf"(?P<han>[{_HAN}]+)|(?P<kata>[{_KATAKANA}]{{2,}})|(?P<hira>[{_HIRAGANA}]+)|(?P<hangul>[{_HANGUL}]{{2,}})"
+    rf"|(?P<word>[^\W\d_{_CJK}][^\W_{_CJK}]+)",
+    re.UNICODE,
+)
 _PLACEHOLDER = re.compile(r"\[[A-Z_]+\]")
+# Han characters that are mostly grammar (particles, pronouns, auxiliaries): bigrams with them are noise.
+_HAN_FUNCTION = frozenset("的了是我你他她它们这那个吗呢吧啊和与在有要会能可以就也都很还一不么什怎给请帮把被")
 
 # Function words of the languages cliokit's offline facets keep; content words survive.
-STOPWORDS = frozenset(
+STOPWORDS = ENGLISH_STOP_WORDS | frozenset(
     """
     a an and are as at be but by can could do does for from had has have how i if in into is it its me my
     no not of on or our please so some than that the their them then there these they this to was we
@@ -53,12 +64,21 @@ STOPWORDS = frozenset(
 
 
 def tokenize(text: str) -> list[str]:
-    """Lowercased content words (Latin, Cyrillic, ...) and CJK character bigrams of ``text``."""
+    """Content terms of ``text``: lowercased words, whole katakana and Hangul words, Han bigrams.
+
+    Function words (a multilingual stop list), hiragana (mostly grammar in Japanese) and Han
+    bigrams containing a grammatical character are dropped.
+    """
     out: list[str] = []
-    for tok in _WORD.findall(_PLACEHOLDER.sub(" ", text.lower())):
-        if re.match(rf"[{_CJK}]", tok):
-            out.extend(tok[i : i + 2] for i in range(max(1, len(tok) - 1)))
-        elif len(tok) >= 3 and tok not in STOPWORDS:
+    for m in _TOKEN.finditer(_PLACEHOLDER.sub(" ", text).lower()):
+        tok = m.group()
+        if m.lastgroup == "han":
+            out.extend(
+                tok[i : i + 2] for i in range(len(tok) - 1) if not (_HAN_FUNCTION & set(tok[i : i + 2]))
+            )
+        elif m.lastgroup in ("kata", "hangul"):
+            out.append(tok)
+        elif m.lastgroup == "word" and len(tok) >= 3 and tok not in STOPWORDS:
             out.append(tok)
     return out
 
@@ -194,7 +214,7 @@ def unique_names(names: Sequence[str | None], keywords: Sequence[Sequence[str]])
     seen: Counter[str] = Counter()
     out: list[str | None] = []
     for name, kws in zip(names, keywords, strict=True):
-        if name is None:
+        if not isinstance(name, str):  # None, or NaN once pandas has stored it
             out.append(None)
             continue
         candidate = name
