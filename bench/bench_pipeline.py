@@ -76,7 +76,18 @@ TEMPLATES = {
 }
 
 
+DETAILS = {
+    "en": "It is for my {who} and it is due in {d} days, about {x} pages.",
+    "es": "Es para mi {who} y lo necesito en {d} días, unas {x} páginas.",
+    "fr": "C'est pour mon {who} et c'est pour dans {d} jours, environ {x} pages.",
+    "de": "Es ist für meinen {who} und muss in {d} Tagen fertig sein, etwa {x} Seiten.",
+    "ja": "{who}のためで、{d}日後までに約{x}ページ必要です。",
+}
+WHO = ["boss", "teacher", "sister", "client", "team", "landlord", "coach", "friend", "neighbour", "doctor"]
+
+
 def generate(n: int, seed: int = 0) -> list[dict]:
+    """Mostly unique short requests (subject × template × detail), several per user."""
     rng = random.Random(seed)
     langs = list(TEMPLATES)
     n_users = max(10, n // 4)
@@ -84,7 +95,8 @@ def generate(n: int, seed: int = 0) -> list[dict]:
     for i in range(n):
         subject = SUBJECTS[rng.randrange(len(SUBJECTS))]
         lang = langs[rng.randrange(len(langs))]
-        text = rng.choice(TEMPLATES[lang]).format(s=subject)
+        detail = DETAILS[lang].format(who=rng.choice(WHO), d=rng.randint(2, 60), x=rng.randint(1, 40))
+        text = rng.choice(TEMPLATES[lang]).format(s=subject) + " " + detail
         if rng.random() < 0.02:
             text += f" Contact me at user{i}@example.com."
         messages = [{"role": "user", "content": text}, {"role": "assistant", "content": "Here is some help."}]

@@ -12,7 +12,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "run": "cliokit.pipeline",
-    "ClioResult": "cliokit.pipeline",
+    "ClioResult": "cliokit.result",
     "Config": "cliokit.config",
     "load_conversations": "cliokit.load",
     "export_run": "cliokit.export",
@@ -39,7 +39,8 @@ if TYPE_CHECKING:
     from cliokit.errors import BackendError, CliokitError, ConfigError, InputError, MissingDependencyError
     from cliokit.export import export_run
     from cliokit.load import load_conversations
-    from cliokit.pipeline import ClioResult, run
+    from cliokit.pipeline import run
+    from cliokit.result import ClioResult
 
 
 def __getattr__(name: str) -> Any:

@@ -105,7 +105,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    from cliokit.pipeline import ClioResult
+    from cliokit.result import ClioResult
 
     result = ClioResult.load(args.run_dir)
     level = result.levels - 1 if args.level is None else args.level

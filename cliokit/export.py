@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from cliokit.pipeline import ClioResult
+from cliokit.result import ClioResult
 from cliokit.rundir import write_json, write_parquet
 
 logger = logging.getLogger(__name__)

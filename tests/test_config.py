@@ -78,3 +78,14 @@ def test_hash_and_seeds_are_stable():
     assert derive_seed(0, "cluster") == derive_seed(0, "cluster")
     with pytest.raises(TypeError):
         stable_hash({"f": object()})
+
+
+def test_shipped_example_config_is_valid():
+    from pathlib import Path
+
+    cfg = Config.from_toml(Path(__file__).resolve().parents[1] / "examples" / "cliokit.toml")
+    assert cfg.facets.custom[0].name == "domain"
+    defaults = Config().model_dump()
+    assert {k: v for k, v in cfg.model_dump().items() if k != "facets"} == {
+        k: v for k, v in defaults.items() if k != "facets"
+    }

@@ -1,0 +1,106 @@
+"""A finished run, read back from its directory as pandas DataFrames."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cliokit.errors import CliokitError
+
+CLUSTER_COLUMNS = [
+    "cluster_id",
+    "level",
+    "parent_id",
+    "name",
+    "description",
+    "n_conversations",
+    "n_users",
+    "suppressed",
+    "suppressed_reason",
+    "audit_rating",
+    "keywords",
+]
+
+
+@dataclass
+class ClioResult:
+    """A finished run, read back from its directory.
+
+    Attributes
+    ----------
+    run_dir : Path
+    facets : DataFrame
+        ``facets.parquet``: one row per accepted conversation.
+    assignments : DataFrame
+        ``assignments.parquet``: ``conversation_id`` and ``level_0`` … ``level_L`` cluster ids.
+    clusters : DataFrame
+        ``clusters.parquet``: every cluster at every level (suppressed ones without text).
+    projection : DataFrame
+        ``projection.parquet``: ``conversation_id``, ``x``, ``y``.
+    manifest : dict
+        ``manifest.json``.
+    """
+
+    run_dir: Path
+    facets: pd.DataFrame
+    assignments: pd.DataFrame
+    clusters: pd.DataFrame
+    projection: pd.DataFrame
+    manifest: dict[str, Any]
+
+    @classmethod
+    def load(cls, run_dir: str | os.PathLike[str]) -> ClioResult:
+        """Read a run directory written by :func:`run`."""
+        path = Path(run_dir)
+        missing = [
+            f
+            for f in (
+                "facets.parquet",
+                "assignments.parquet",
+                "clusters.parquet",
+                "projection.parquet",
+                "manifest.json",
+            )
+            if not (path / f).exists()
+        ]
+        if missing:
+            raise CliokitError(f"{path} is not a finished cliokit run: missing {', '.join(missing)}")
+        return cls(
+            run_dir=path,
+            facets=pd.read_parquet(path / "facets.parquet"),
+            assignments=pd.read_parquet(path / "assignments.parquet"),
+            clusters=pd.read_parquet(path / "clusters.parquet"),
+            projection=pd.read_parquet(path / "projection.parquet"),
+            manifest=json.loads((path / "manifest.json").read_text(encoding="utf-8")),
+        )
+
+    @property
+    def embeddings(self) -> np.ndarray:
+        """``embeddings.npy``, rows aligned with :attr:`facets` (loaded on access)."""
+        return np.load(self.run_dir / "embeddings.npy")
+
+    @property
+    def rejected(self) -> pd.DataFrame:
+        """``rejected.jsonl`` as a DataFrame."""
+        path = self.run_dir / "rejected.jsonl"
+        if path.stat().st_size == 0:
+            return pd.DataFrame(columns=["source", "record", "conversation_id", "reason"])
+        return pd.read_json(path, lines=True)
+
+    @property
+    def levels(self) -> int:
+        """Number of levels (base included)."""
+        return int(self.clusters["level"].max()) + 1
+
+    def visible_clusters(self, level: int | None = None) -> pd.DataFrame:
+        """Unsuppressed clusters, optionally of one level, largest first."""
+        df = self.clusters[~self.clusters["suppressed"]]
+        if level is not None:
+            df = df[df["level"] == level]
+        return df.sort_values(["level", "n_conversations"], ascending=[True, False]).reset_index(drop=True)
