@@ -56,8 +56,12 @@ def cluster_embeddings(
 
         model = KMeans(n_clusters=k, random_state=seed, n_init=3)
         method = "kmeans"
+    from sklearn.exceptions import ConvergenceWarning
+
     with warnings.catch_warnings():
+        # duplicate points make scikit-learn warn; ours below says the same in cliokit's terms
         warnings.simplefilter("ignore", category=RuntimeWarning)
+        warnings.simplefilter("ignore", category=ConvergenceWarning)
         labels = model.fit_predict(embeddings.astype(np.float32, copy=False))
     labels = _compact(labels)
     n_clusters = int(labels.max()) + 1

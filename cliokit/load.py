@@ -20,7 +20,8 @@ Supported layouts (``format=``):
 
 The ``openai`` and ``anthropic`` layouts are read by one parser (Anthropic records with string
 content are valid OpenAI records); the two names differ only in detection and in what
-:attr:`LoadResult.format` reports.
+:attr:`LoadResult.format` reports. Record parsing lives in :mod:`cliokit._load_formats` (JSON
+records) and :mod:`cliokit._load_tables` (tables).
 """
 
 from __future__ import annotations
@@ -32,14 +33,15 @@ import os
 import re
 import tempfile
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from cliokit._load_formats import Sink, load_json_bytes, plain
+from cliokit._load_tables import load_frame
 from cliokit.errors import ConfigError, InputError
 
 logger = logging.getLogger(__name__)
@@ -58,43 +60,8 @@ __all__ = [
 FORMATS: tuple[str, ...] = ("auto", "openai", "sharegpt", "anthropic", "rows", "dataframe")
 ROLES: tuple[str, ...] = ("system", "user", "assistant", "tool")
 
-_MESSAGE_ROLES: dict[str, str] = {
-    "system": "system",
-    "user": "user",
-    "assistant": "assistant",
-    "tool": "tool",
-    "developer": "system",
-    "function": "tool",
-}
-_SHAREGPT_ROLES: dict[str, str] = {
-    "human": "user",
-    "user": "user",
-    "gpt": "assistant",
-    "assistant": "assistant",
-    "chatgpt": "assistant",
-    "bard": "assistant",
-    "bing": "assistant",
-    "model": "assistant",
-    "system": "system",
-    "tool": "tool",
-    "function": "tool",
-    "function_call": "tool",
-    "observation": "tool",
-}
-_ROW_ROLES: dict[str, str] = {**_SHAREGPT_ROLES, **_MESSAGE_ROLES}
-
-_TEXT_BLOCK_TYPES = frozenset({"text", "input_text", "output_text"})
-_ANTHROPIC_BLOCK_TYPES = frozenset({"tool_use", "tool_result", "image", "thinking", "redacted_thinking"})
-_OPENAI_PART_TYPES = frozenset({"image_url", "input_audio", "input_image", "file", "refusal"})
-_OPENAI_ONLY_ROLES = frozenset({"system", "developer", "tool", "function"})
-
 _JSON_SUFFIXES = frozenset({".jsonl", ".json", ".ndjson", ".jsonlines"})
 _TABLE_SUFFIXES = frozenset({".parquet", ".pq", ".csv", ".tsv"})
-
-_CONVERSATION_ID_COLUMNS = ("conversation_id", "id", "conversation")
-_ROLE_COLUMNS = ("role", "from", "speaker")
-_CONTENT_COLUMNS = ("content", "text", "message", "value")
-_ORDER_COLUMNS = ("turn", "message_index", "position", "timestamp")
 
 _TRUNCATION_MARK = " [truncated]"
 
@@ -137,109 +104,6 @@ class LoadResult:
     n_read: int
     format: str
     n_user_id_missing: int
-
-
-class _Reject(Exception):
-    """Internal: a record is rejected for ``reason``."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class _Sink:
-    """Collects accepted and rejected records as plain lists; one DataFrame is built at the end."""
-
-    def __init__(self, strict: bool, max_messages: int, max_chars: int) -> None:
-        self.strict = strict
-        self.max_messages = max_messages
-        self.max_chars = max_chars
-        self.ids: list[str] = []
-        self.user_ids: list[str] = []
-        self.messages: list[list[dict[str, str]]] = []
-        self.sources: list[str] = []
-        self.records: list[int] = []
-        self.rej_sources: list[str] = []
-        self.rej_records: list[int] = []
-        self.rej_ids: list[str | None] = []
-        self.rej_reasons: list[str] = []
-        self.seen: dict[str, tuple[str, int]] = {}
-        self.n_user_id_missing = 0
-
-    def reject(self, source: str, record: int, conversation_id: str | None, reason: str) -> None:
-        if self.strict:
-            raise InputError(reason, source, record)
-        logger.debug("%s:%d rejected: %s", source, record, reason)
-        self.rej_sources.append(source)
-        self.rej_records.append(record)
-        self.rej_ids.append(conversation_id)
-        self.rej_reasons.append(reason)
-
-    def accept(
-        self,
-        source: str,
-        record: int,
-        conversation_id: str,
-        user_id: str | None,
-        messages: list[dict[str, str]],
-        reported_id: str | None,
-    ) -> None:
-        """Run the checks shared by every format, then keep or reject the conversation."""
-        n_messages = len(messages)
-        if n_messages > self.max_messages:
-            self.reject(source, record, reported_id, _huge_messages(n_messages, self.max_messages))
-            return
-        n_chars = sum(len(m["content"]) for m in messages)
-        if n_chars > self.max_chars:
-            reason = (
-                f"huge conversation: {n_chars} characters exceeds the limit of max_chars={self.max_chars}"
-            )
-            self.reject(source, record, reported_id, reason)
-            return
-        if not any(m["role"] == "user" and m["content"] and not m["content"].isspace() for m in messages):
-            reason = "empty conversation: no user message with non-whitespace content"
-            self.reject(source, record, reported_id, reason)
-            return
-        first = self.seen.get(conversation_id)
-        if first is not None:
-            reason = f"duplicate conversation id {conversation_id!r}: first seen at {first[0]}:{first[1]}"
-            self.reject(source, record, reported_id, reason)
-            return
-        self.seen[conversation_id] = (source, record)
-        if user_id is None:
-            user_id = conversation_id
-            self.n_user_id_missing += 1
-        self.ids.append(conversation_id)
-        self.user_ids.append(user_id)
-        self.messages.append(messages)
-        self.sources.append(source)
-        self.records.append(record)
-
-    def result(self, resolved_format: str) -> LoadResult:
-        conversations = pd.DataFrame(
-            {
-                "conversation_id": pd.Series(self.ids, dtype="str"),
-                "user_id": pd.Series(self.user_ids, dtype="str"),
-                "messages": pd.Series(self.messages, dtype=object),
-                "source": pd.Series(self.sources, dtype="str"),
-                "record": pd.Series(self.records, dtype="int64"),
-            }
-        )
-        rejected = pd.DataFrame(
-            {
-                "source": pd.Series(self.rej_sources, dtype="str"),
-                "record": pd.Series(self.rej_records, dtype="int64"),
-                "conversation_id": pd.Series(self.rej_ids, dtype=object),
-                "reason": pd.Series(self.rej_reasons, dtype="str"),
-            }
-        )
-        return LoadResult(
-            conversations=conversations,
-            rejected=rejected,
-            n_read=len(conversations) + len(rejected),
-            format=resolved_format,
-            n_user_id_missing=self.n_user_id_missing,
-        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -289,31 +153,30 @@ def load_conversations(
     for name, value in (("max_messages", max_messages), ("max_chars", max_chars)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ConfigError(f"{name} must be a positive integer; got {value!r}")
-    sink = _Sink(strict, max_messages, max_chars)
+    items: Sequence[str | os.PathLike[str] | pd.DataFrame]
     if isinstance(source, pd.DataFrame):
-        formats = [_load_dataframe(source, format, sink)]
-        label = "<dataframe>"
+        items, label = [source], "<dataframe>"
     elif isinstance(source, str | os.PathLike):
-        formats = [_load_path(source, format, sink)]
-        label = os.fsdecode(source)
+        items, label = [source], os.fsdecode(source)
     elif isinstance(source, Sequence) and not isinstance(source, bytes):
         if len(source) == 0:
             raise ConfigError("source is an empty list; pass at least one file")
-        formats = []
-        for item in source:
-            if isinstance(item, pd.DataFrame):
-                formats.append(_load_dataframe(item, format, sink))
-            elif isinstance(item, str | os.PathLike):
-                formats.append(_load_path(item, format, sink))
-            else:
-                raise ConfigError(f"source list items must be paths; got {type(item).__name__}")
-        label = f"{len(source)} inputs"
+        items, label = source, f"{len(source)} inputs"
     else:
         raise ConfigError(
             f"source must be a path, a list of paths or a DataFrame; got {type(source).__name__}"
         )
+    sink = Sink(strict, max_messages, max_chars)
+    formats = [_load_one(item, format, sink) for item in items]
     resolved = formats[0] if len(set(formats)) == 1 else "mixed"
-    result = sink.result(resolved)
+    conversations, rejected = sink.frames()
+    result = LoadResult(
+        conversations=conversations,
+        rejected=rejected,
+        n_read=len(conversations) + len(rejected),
+        format=resolved,
+        n_user_id_missing=sink.n_user_id_missing,
+    )
     logger.info(
         "loaded %d conversations from %s (format %s, %d rejected)",
         len(result.conversations),
@@ -464,12 +327,31 @@ def write_rejected(rejected: pd.DataFrame, path: str | os.PathLike[str]) -> None
     logger.info("wrote %d rejected records to %s", len(lines), target)
 
 
+def _json_safe(value: Any) -> Any:
+    """A cell of the rejected table as a JSON scalar (anything else as its string)."""
+    value = plain(value)
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
 # --------------------------------------------------------------------------------------------
 # Sources
 # --------------------------------------------------------------------------------------------
 
 
-def _load_path(path: str | os.PathLike[str], fmt: str, sink: _Sink) -> str:
+def _load_one(item: str | os.PathLike[str] | pd.DataFrame, fmt: str, sink: Sink) -> str:
+    """Load one file or DataFrame into ``sink``; return its resolved format."""
+    if isinstance(item, pd.DataFrame):
+        resolved = load_frame(item, fmt, "<dataframe>", "dataframe", False, sink)
+        return "dataframe" if fmt in ("auto", "dataframe") else resolved
+    if isinstance(item, str | os.PathLike):
+        return _load_path(item, fmt, sink)
+    raise ConfigError(f"source list items must be paths; got {type(item).__name__}")
+
+
+def _load_path(path: str | os.PathLike[str], fmt: str, sink: Sink) -> str:
+    """Load one file into ``sink``; return its resolved format."""
     source = os.fsdecode(path)
     if fmt == "dataframe":
         raise ConfigError(f"format 'dataframe' needs a pandas DataFrame, got the path {source!r}")
@@ -478,12 +360,11 @@ def _load_path(path: str | os.PathLike[str], fmt: str, sink: _Sink) -> str:
         raise InputError("file not found", source)
     if p.is_dir():
         raise InputError("is a directory, not a file", source)
-    suffix = _suffix(p)
-    stem = _stem(p)
+    stem, suffix = _split_name(p)
     if suffix in _TABLE_SUFFIXES:
         frame = _read_table(p, suffix, source)
         is_csv = suffix in (".csv", ".tsv")
-        return _load_frame(frame, fmt, source, stem, is_csv, sink)
+        return load_frame(frame, fmt, source, stem, is_csv, sink)
     if suffix not in _JSON_SUFFIXES:
         if fmt == "auto":
             raise ConfigError(
@@ -492,33 +373,23 @@ def _load_path(path: str | os.PathLike[str], fmt: str, sink: _Sink) -> str:
             )
         if fmt == "rows":
             frame = _read_table(p, ".csv", source)
-            return _load_frame(frame, fmt, source, stem, True, sink)
+            return load_frame(frame, fmt, source, stem, True, sink)
     elif fmt == "rows":
         raise ConfigError(f"format 'rows' needs a .parquet, .csv or .tsv file or a DataFrame; got {source!r}")
     data = _read_bytes(p, source)
-    return _load_json_bytes(data, fmt, source, stem, suffix == ".json", sink)
+    return load_json_bytes(data, fmt, source, stem, suffix == ".json", sink)
 
 
-def _load_dataframe(frame: pd.DataFrame, fmt: str, sink: _Sink) -> str:
-    resolved = _load_frame(frame, fmt, "<dataframe>", "dataframe", False, sink)
-    return "dataframe" if fmt in ("auto", "dataframe") else resolved
-
-
-def _suffix(path: Path) -> str:
-    name = path.name.lower()
-    if name.endswith(".gz"):
-        name = name[:-3]
-    return Path(name).suffix
-
-
-def _stem(path: Path) -> str:
+def _split_name(path: Path) -> tuple[str, str]:
+    """Stem and lower-cased suffix of ``path``, ignoring a trailing ``.gz``."""
     name = path.name
     if name.lower().endswith(".gz"):
         name = name[:-3]
-    return Path(name).stem
+    return Path(name).stem, Path(name.lower()).suffix
 
 
 def _read_bytes(path: Path, source: str) -> bytes:
+    """The bytes of a file, gunzipped when gzip-compressed."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -532,6 +403,7 @@ def _read_bytes(path: Path, source: str) -> bytes:
 
 
 def _read_table(path: Path, suffix: str, source: str) -> pd.DataFrame:
+    """Read a parquet, CSV or TSV file (CSV and TSV as strings, blanks kept)."""
     try:
         if suffix in (".parquet", ".pq"):
             return pd.read_parquet(path)
@@ -550,489 +422,6 @@ def _read_table(path: Path, suffix: str, source: str) -> pd.DataFrame:
         raise InputError("file is empty (no header row)", source) from exc
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot read file: {exc}", source) from exc
-
-
-def _load_json_bytes(data: bytes, fmt: str, source: str, stem: str, is_json_file: bool, sink: _Sink) -> str:
-    detected: str | None = None if fmt == "auto" else fmt
-    for record, obj, error in _json_records(data, source, is_json_file):
-        if error is not None:
-            sink.reject(source, record, None, error)
-            continue
-        if not isinstance(obj, dict):
-            sink.reject(source, record, None, f"record is not a JSON object (got {_json_type(obj)})")
-            continue
-        if detected is None:
-            detected = _detect_format(obj)
-        _handle_record(obj, fmt, source, record, stem, sink)
-    return detected or "openai"
-
-
-def _json_records(data: bytes, source: str, is_json_file: bool) -> Iterator[tuple[int, Any, str | None]]:
-    """Yield ``(record, parsed object, None)`` or ``(record, None, reason)``, skipping blank lines."""
-    offset = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    if is_json_file:
-        head = data[offset : offset + 4096].lstrip()
-        if head.startswith((b"[", b"{")):
-            whole = _parse_whole(data[offset:], offset, source, must=head.startswith(b"["))
-            if isinstance(whole, list):
-                for index, item in enumerate(whole, 1):
-                    yield index, item, None
-                return
-            if isinstance(whole, dict):
-                yield 1, whole, None
-                return
-    lines = data[offset:].split(b"\n")
-    for lineno, raw in enumerate(lines, 1):
-        start = offset
-        offset += len(raw) + 1
-        if not raw.strip():
-            continue
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield lineno, None, f"line is not valid UTF-8 ({exc.reason} at byte offset {start + exc.start})"
-            continue
-        try:
-            yield lineno, json.loads(text), None
-        except json.JSONDecodeError as exc:
-            yield lineno, None, f"invalid JSON: {exc}"
-        except RecursionError:
-            yield lineno, None, "invalid JSON: nested too deeply"
-
-
-def _parse_whole(data: bytes, offset: int, source: str, must: bool) -> Any:
-    """Parse a whole ``.json`` file; None when it is not one JSON value and ``must`` is false."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if not must:
-            return None
-        raise InputError(
-            f"file is not valid UTF-8 ({exc.reason} at byte offset {offset + exc.start})", source
-        ) from exc
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        if must:
-            raise InputError(f"invalid JSON array: {exc}", source) from exc
-        return None
-
-
-def _detect_format(record: Mapping[str, Any]) -> str | None:
-    """Guess the format of one record; None when it has neither messages nor conversations."""
-    if "conversations" in record:
-        return "sharegpt"
-    if "messages" not in record:
-        return None
-    if record.get("system") is not None:
-        return "anthropic"
-    messages = record.get("messages")
-    if not isinstance(messages, list):
-        return "openai"
-    block_types: set[Any] = set()
-    for message in messages:
-        if not isinstance(message, dict):
-            continue
-        role = message.get("role")
-        if isinstance(role, str) and role in _OPENAI_ONLY_ROLES:
-            return "openai"
-        content = message.get("content")
-        if isinstance(content, list):
-            block_types.update(b.get("type") for b in content if isinstance(b, dict))
-    if block_types & _OPENAI_PART_TYPES:
-        return "openai"
-    if block_types & _ANTHROPIC_BLOCK_TYPES or block_types - {None}:
-        return "anthropic"
-    return "openai"
-
-
-def _load_frame(frame: pd.DataFrame, fmt: str, source: str, stem: str, is_csv: bool, sink: _Sink) -> str:
-    columns: dict[str, Any] = {}
-    for column in frame.columns:
-        columns.setdefault(str(column).strip().lower(), column)
-    has_rows_layout = (
-        _pick(columns, _ROLE_COLUMNS) is not None and _pick(columns, _CONTENT_COLUMNS) is not None
-    )
-    if fmt == "rows" or (fmt in ("auto", "dataframe") and has_rows_layout):
-        _load_rows(frame, columns, source, 2 if is_csv else 1, sink)
-        return "rows"
-    if "messages" not in columns and "conversations" not in columns:
-        raise InputError(
-            "cannot find conversations: expected columns conversation_id, role and content (one "
-            "message per row) or a 'messages' column (one conversation per row); found columns "
-            f"{[str(c) for c in frame.columns]}",
-            source,
-        )
-    record_fmt = "auto" if fmt in ("auto", "dataframe") else fmt
-    detected: str | None = None if record_fmt == "auto" else record_fmt
-    keys = [str(c) for c in frame.columns]
-    for index, values in enumerate(frame.itertuples(index=False, name=None), 1):
-        obj = {key: _plain(value) for key, value in zip(keys, values, strict=True)}
-        if detected is None:
-            detected = _detect_format(obj)
-        _handle_record(obj, record_fmt, source, index, stem, sink)
-    return detected or "openai"
-
-
-def _pick(columns: Mapping[str, Any], names: Sequence[str]) -> Any:
-    for name in names:
-        if name in columns:
-            return columns[name]
-    return None
-
-
-def _load_rows(
-    frame: pd.DataFrame, columns: Mapping[str, Any], source: str, offset: int, sink: _Sink
-) -> None:
-    """Group a one-message-per-row table into conversations; ``offset`` turns row 0 into a record."""
-    id_col = _pick(columns, _CONVERSATION_ID_COLUMNS)
-    role_col = _pick(columns, _ROLE_COLUMNS)
-    content_col = _pick(columns, _CONTENT_COLUMNS)
-    missing = [
-        f"{names[0]} (or {'/'.join(names[1:])})"
-        for names, col in (
-            (_CONVERSATION_ID_COLUMNS, id_col),
-            (_ROLE_COLUMNS, role_col),
-            (_CONTENT_COLUMNS, content_col),
-        )
-        if col is None
-    ]
-    if missing:
-        raise InputError(
-            f"missing column(s) {', '.join(missing)} for one-message-per-row input; "
-            f"found columns {[str(c) for c in frame.columns]}",
-            source,
-        )
-    user_col = _pick(columns, ("user_id",))
-    order_col = _pick(columns, _ORDER_COLUMNS)
-    ids = frame[id_col].tolist()
-    roles = frame[role_col].tolist()
-    contents = frame[content_col].tolist()
-    users = frame[user_col].tolist() if user_col is not None else None
-    order = _order_keys(frame[order_col]) if order_col is not None else None
-
-    groups: dict[str, list[int]] = {}
-    starts: list[tuple[int, str | None]] = []
-    for i, value in enumerate(ids):
-        key = _row_id(value)
-        if key is None:
-            starts.append((i, None))
-            continue
-        rows = groups.get(key)
-        if rows is None:
-            groups[key] = [i]
-            starts.append((i, key))
-        else:
-            rows.append(i)
-
-    for first, key in starts:
-        record = first + offset
-        if key is None:
-            sink.reject(source, record, None, f"row {record} has no conversation_id")
-            continue
-        rows = groups[key]
-        if len(rows) > sink.max_messages:
-            sink.reject(source, record, key, _huge_messages(len(rows), sink.max_messages))
-            continue
-        if order is not None:
-            keys = order
-            rows = sorted(rows, key=lambda j: keys[j])
-        try:
-            messages = [_row_message(roles[j], contents[j], j + offset) for j in rows]
-        except _Reject as exc:
-            sink.reject(source, record, key, exc.reason)
-            continue
-        user_id = None
-        if users is not None:
-            for j in rows:
-                user_id = _row_id(users[j])
-                if user_id is not None:
-                    break
-        sink.accept(source, record, key, user_id, messages, key)
-
-
-def _row_message(role: Any, content: Any, row: int) -> dict[str, str]:
-    mapped = _ROW_ROLES.get(role) if isinstance(role, str) else None
-    if mapped is None:
-        mapped = _map_role(role, _ROW_ROLES, f"row {row}", "role")
-    if isinstance(content, str):
-        text = content
-    elif _is_missing(content):
-        text = ""
-    elif isinstance(content, list | tuple | np.ndarray):
-        text = _render_blocks(_plain(content), f"row {row}")
-    else:
-        raise _Reject(
-            f"row {row} has content of unsupported type {type(content).__name__}; expected a string"
-        )
-    return {"role": mapped, "content": text}
-
-
-def _order_keys(series: pd.Series) -> list[tuple[int, Any]]:
-    """Sort keys for an ordering column: numbers, then timestamps, then strings; blanks sort last."""
-    values: pd.Series
-    if pd.api.types.is_bool_dtype(series) or not (
-        pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series)
-    ):
-        present = series.notna() & (series.astype(str).str.strip() != "")
-        numbers = pd.to_numeric(series.where(present), errors="coerce")
-        if bool(numbers[present].notna().all()):
-            values = numbers
-        else:
-            times = pd.to_datetime(series.where(present), errors="coerce", utc=True, format="mixed")
-            if bool(times[present].notna().all()):
-                values = times
-            else:
-                return [
-                    (0, str(v)) if p else (1, "")
-                    for v, p in zip(series.tolist(), present.tolist(), strict=True)
-                ]
-    else:
-        values = series
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return [(1, 0) if pd.isna(v) else (0, v.value) for v in values.tolist()]
-    return [(1, 0) if _is_missing(v) else (0, v) for v in values.tolist()]
-
-
-def _row_id(value: Any) -> str | None:
-    if type(value) is str:
-        return value if value and not value.isspace() else None
-    if _is_missing(value):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value)
-    return text if text.strip() else None
-
-
-# --------------------------------------------------------------------------------------------
-# Records
-# --------------------------------------------------------------------------------------------
-
-
-def _handle_record(obj: dict[str, Any], fmt: str, source: str, record: int, stem: str, sink: _Sink) -> None:
-    reported: str | None = None
-    try:
-        conversation_id, explicit = _conversation_id(obj, f"{stem}:{record}")
-        if explicit:
-            reported = conversation_id
-        if fmt == "sharegpt" or (fmt == "auto" and "conversations" in obj and "messages" not in obj):
-            messages = _parse_sharegpt(obj, sink.max_messages)
-        elif fmt == "auto" and "messages" not in obj:
-            raise _Reject("record has neither 'messages' nor 'conversations'")
-        else:
-            messages = _parse_messages(obj, sink.max_messages)
-        user_id = _user_id(obj)
-    except _Reject as exc:
-        sink.reject(source, record, reported, exc.reason)
-        return
-    sink.accept(source, record, conversation_id, user_id, messages, reported)
-
-
-def _conversation_id(obj: Mapping[str, Any], fallback: str) -> tuple[str, bool]:
-    value = obj.get("id")
-    if _is_missing(value):
-        value = obj.get("conversation_id")
-    if _is_missing(value):
-        return fallback, False
-    if isinstance(value, str):
-        return (value, True) if value.strip() else (fallback, False)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value), True
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value)), True
-    raise _Reject(f"conversation id must be a string or an integer; got {_json_type(value)}")
-
-
-def _user_id(obj: Mapping[str, Any]) -> str | None:
-    value = obj.get("user_id")
-    if _is_missing(value):
-        return None
-    if isinstance(value, str):
-        return value if value.strip() else None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    raise _Reject(f"user_id must be a string or an integer; got {_json_type(value)}")
-
-
-def _message_list(obj: Mapping[str, Any], key: str, max_messages: int) -> list[Any]:
-    raw = obj.get(key)
-    if raw is None:
-        raise _Reject(f"missing '{key}'")
-    if not isinstance(raw, list):
-        raise _Reject(f"'{key}' must be a list; got {_json_type(raw)}")
-    if not raw:
-        raise _Reject(f"'{key}' is empty")
-    if len(raw) > max_messages:
-        raise _Reject(_huge_messages(len(raw), max_messages))
-    return raw
-
-
-def _system_message(obj: Mapping[str, Any]) -> list[dict[str, str]]:
-    system = obj.get("system")
-    if system is None:
-        return []
-    text = _render_content(system, "'system'")
-    return [{"role": "system", "content": text}] if text.strip() else []
-
-
-def _parse_messages(obj: Mapping[str, Any], max_messages: int) -> list[dict[str, str]]:
-    """OpenAI chat and Anthropic Messages records (one parser: the layouts overlap)."""
-    raw = _message_list(obj, "messages", max_messages)
-    out = _system_message(obj)
-    for i, message in enumerate(raw, 1):
-        if not isinstance(message, dict):
-            raise _Reject(f"message {i} is not an object (got {_json_type(message)})")
-        role = message.get("role")
-        mapped = _MESSAGE_ROLES.get(role) if isinstance(role, str) else None
-        if mapped is None:
-            mapped = _map_role(role, _MESSAGE_ROLES, f"message {i}", "role")
-        content = message.get("content")
-        if isinstance(content, str):
-            text = content
-        elif content is None:
-            text = ""
-        elif isinstance(content, list):
-            text = _render_blocks(content, f"message {i}")
-            if (
-                mapped == "user"
-                and content
-                and all(isinstance(b, dict) and b.get("type") == "tool_result" for b in content)
-            ):
-                mapped = "tool"
-        else:
-            raise _Reject(
-                f"message {i} has content of unsupported type {_json_type(content)}; "
-                "expected a string, null or a list of content blocks"
-            )
-        out.append({"role": mapped, "content": text})
-    return out
-
-
-def _parse_sharegpt(obj: Mapping[str, Any], max_messages: int) -> list[dict[str, str]]:
-    raw = _message_list(obj, "conversations", max_messages)
-    out = _system_message(obj)
-    for i, message in enumerate(raw, 1):
-        if not isinstance(message, dict):
-            raise _Reject(f"message {i} is not an object (got {_json_type(message)})")
-        role = message.get("from", message.get("role"))
-        mapped = _SHAREGPT_ROLES.get(role) if isinstance(role, str) else None
-        if mapped is None:
-            mapped = _map_role(role, _SHAREGPT_ROLES, f"message {i}", "from")
-        value = message["value"] if "value" in message else message.get("content")
-        out.append({"role": mapped, "content": _render_content(value, f"message {i}")})
-    return out
-
-
-def _map_role(role: Any, table: Mapping[str, str], where: str, key: str) -> str:
-    if role is None:
-        raise _Reject(f"{where} has no '{key}'")
-    if isinstance(role, str):
-        mapped = table.get(role.strip().lower())
-        if mapped is not None:
-            return mapped
-        shown = repr(role)
-    else:
-        shown = f"{_json_type(role)} {json.dumps(role, default=str)}"
-    if table is _MESSAGE_ROLES:
-        allowed = "system, user, assistant, tool (aliases: developer for system, function for tool)"
-    else:
-        allowed = ", ".join(table)
-    raise _Reject(f"{where} has unknown role {shown}; allowed roles: {allowed}")
-
-
-def _render_content(content: Any, where: str) -> str:
-    if isinstance(content, str):
-        return content
-    if content is None:
-        return ""
-    if isinstance(content, list):
-        return _render_blocks(content, where)
-    raise _Reject(
-        f"{where} has content of unsupported type {_json_type(content)}; "
-        "expected a string, null or a list of content blocks"
-    )
-
-
-def _render_blocks(blocks: list[Any], where: str) -> str:
-    """Text of a list of content parts/blocks; images, thinking and unknown block types are dropped."""
-    parts: list[str] = []
-    for block in blocks:
-        if isinstance(block, str):
-            if block:
-                parts.append(block)
-            continue
-        if not isinstance(block, dict):
-            raise _Reject(f"{where} has a content block of unsupported type {_json_type(block)}")
-        kind = block.get("type")
-        if kind in _TEXT_BLOCK_TYPES or (kind is None and "text" in block):
-            text = block.get("text")
-            if isinstance(text, str):
-                if text:
-                    parts.append(text)
-            elif text is not None:
-                raise _Reject(f"{where} has a text block whose text is {_json_type(text)}, not a string")
-        elif kind == "tool_use":
-            name = block.get("name") or "tool"
-            arguments = json.dumps(
-                block.get("input", {}), ensure_ascii=False, separators=(",", ":"), default=str
-            )
-            parts.append(f"[tool_use {name}] {arguments}")
-        elif kind == "tool_result":
-            result = _render_content(block.get("content"), where)
-            if result:
-                parts.append(result)
-    return "\n".join(parts)
-
-
-def _huge_messages(n: int, limit: int) -> str:
-    return f"huge conversation: {n} messages exceeds the limit of max_messages={limit}"
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list | tuple):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return type(value).__name__
-
-
-def _is_missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float) and value != value
-
-
-def _plain(value: Any) -> Any:
-    """Numpy arrays and scalars (parquet list columns) to plain Python; NaN to None."""
-    if isinstance(value, np.ndarray):
-        return [_plain(v) for v in value.tolist()]
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, np.generic):
-        value = value.item()
-    if _is_missing(value):
-        return None
-    return value
-
-
-def _json_safe(value: Any) -> Any:
-    value = _plain(value)
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1068,6 +457,7 @@ def _truncate_messages(messages: list[Any], max_tokens: int) -> list[dict[str, A
 
 
 def _first_user_index(messages: list[Any]) -> int | None:
+    """Index of the first user message with non-blank content, else of the first user message."""
     first = None
     for i, message in enumerate(messages):
         if message.get("role") == "user":
@@ -1080,6 +470,7 @@ def _first_user_index(messages: list[Any]) -> int | None:
 
 
 def _content(message: Mapping[str, Any]) -> str:
+    """A message's content when it is a string, else an empty string."""
     content = message.get("content")
     return content if isinstance(content, str) else ""
 

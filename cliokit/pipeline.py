@@ -44,7 +44,22 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+def _reset_peak_rss() -> None:
+    """Reset the process's peak RSS where Linux allows it, so each stage reports its own peak."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
 def _peak_rss_mb() -> float:
+    """Peak RSS since the last reset (Linux ``VmHWM``), else since the process started."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
@@ -78,6 +93,7 @@ class _Runner:
             logger.info("stage %s: unchanged, reusing %s", name, ", ".join(files))
             return False
         self.rd.forget(name)
+        _reset_peak_rss()
         start = time.perf_counter()
         logger.info("stage %s: running", name)
         info = compute()

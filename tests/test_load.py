@@ -684,3 +684,17 @@ def test_messages_text() -> None:
     assert messages_text(messages) == "one\n\ntwo"
     assert messages_text(messages, roles=("user", "assistant")) == "one\n\ntwo\n\nthree"
     assert messages_text(messages, roles="system") == "s"
+
+
+def test_block_type_that_is_not_a_string_is_rejected_not_a_crash(tmp_path):
+    import json as _json
+
+    from cliokit.load import load_conversations as _load
+
+    path = tmp_path / "bad.jsonl"
+    good = {"id": "g", "messages": [{"role": "user", "content": "hello there, how are you?"}]}
+    bad = {"id": "b", "messages": [{"role": "user", "content": [{"type": ["x"], "text": "hi"}]}]}
+    path.write_text(_json.dumps(bad) + "\n" + _json.dumps(good) + "\n")
+    result = _load(path)
+    assert result.n_read == 2 and len(result.conversations) == 1
+    assert "not a string" in result.rejected["reason"].iloc[0]

@@ -212,3 +212,45 @@ def test_projection_aligned(finished):
     assert p["conversation_id"].tolist() == result.facets["conversation_id"].tolist()
     assert np.isfinite(p[["x", "y"]].to_numpy()).all()
     assert result.embeddings.shape[0] == len(p)
+
+
+def test_audit_suppressed_text_appears_nowhere(tmp_path):
+    """A name the auditor rejects must not reach any file, nor any parent's prompt."""
+    df = make_conversations(160, n_users=40).drop(columns=["topic"])
+    offline = cliokit.get_backend("offline")
+    canary = "Zebracorn Canary Street 17"
+
+    def script(request):
+        answer = complete(offline, [request])[0].text
+        if request.task == "name_cluster" and request.id == "cluster-0":
+            answer = answer.replace("<name>", f"<name>{canary} ")
+        if request.task == "audit" and canary in request.payload["text"]:
+            return "<justification>names a street</justification><rating>1</rating>"
+        if request.task in ("propose", "rename", "assign"):
+            assert canary not in str(request.messages) and canary not in str(request.payload)
+        return answer
+
+    backend = ScriptedBackend(script)
+    result = cliokit.run(df, out=tmp_path / "r", backend=backend, **FAST)
+    c = result.clusters.set_index("cluster_id")
+    assert c.loc["0-0", "suppressed"] and c.loc["0-0", "suppressed_reason"] == "audit"
+    assert c.loc["0-0", "audit_rating"] == 1
+    for path in result.run_dir.rglob("*"):
+        if path.is_file():
+            assert canary.encode() not in path.read_bytes(), path
+    # its conversations still have a full path through the tree
+    a = result.assignments
+    assert a.loc[a["level_0"] == "0-0"].notna().all().all()
+
+
+def test_hdbscan_outliers_are_one_suppressed_cluster(tmp_path):
+    df = make_conversations(160, n_users=40).drop(columns=["topic"])
+    result = cliokit.run(
+        df, out=tmp_path / "r", cluster={"method": "hdbscan", "hdbscan_min_cluster_size": 8}, **FAST
+    )
+    info = result.manifest["resolved"]["cluster"]
+    assert info["method"] == "hdbscan"
+    if info["outlier_cluster"] is not None:
+        row = result.clusters.set_index("cluster_id").loc[f"0-{info['outlier_cluster']}"]
+        assert row["suppressed"] and row["suppressed_reason"] == "outliers" and pd.isna(row["name"])
+    assert result.levels >= 1 and result.assignments["level_0"].notna().all()
