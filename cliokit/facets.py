@@ -40,22 +40,18 @@ def facet_requests(conversations: pd.DataFrame, cfg: FacetsConfig, model: str = 
     requests = []
     for cid, messages in zip(conversations["conversation_id"], conversations["messages"], strict=True):
         msgs = [dict(m) for m in messages]
-        system, chat, prefill = FACETS.render(conversation=render_conversation(msgs), custom=custom_text)
         requests.append(
-            ModelRequest(
-                id=str(cid),
-                task="facets",
-                system=system,
-                messages=chat,
-                prefill=prefill,
-                payload={
+            FACETS.request(
+                str(cid),
+                {
                     "messages": msgs,
                     "custom": custom_payload,
                     "request_max_chars": cfg.request_max_chars,
                 },
                 model=model,
                 max_tokens=400 + 80 * len(cfg.custom),
-                prompt_hash=FACETS.hash,
+                conversation=render_conversation(msgs),
+                custom=custom_text,
             )
         )
     return requests

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cliokit.backends.base import Backend, ModelRequest
+from cliokit.backends.base import Backend
 from cliokit.backends.calls import Failure, StageUsage, ask
 from cliokit.backends.offline import offline_dedupe, offline_propose
 from cliokit.config import HierarchyConfig
@@ -197,22 +197,15 @@ def build_level(
             }
             for i in members
         ]
-        system, messages, prefill = PROPOSE.render(
-            children=bullet_list([_child_text(names[named[i]], descs[named[i]]) for i in members]),
-            outside=bullet_list([names[named[i]] for i in outside]),
-            n_parents=str(want),
-        )
         requests.append(
-            ModelRequest(
-                id=f"propose-{level}-{g}",
-                task="propose",
-                system=system,
-                messages=messages,
-                prefill=prefill,
-                payload={"children": child_payload, "n_parents": want, "seed": seed + g},
+            PROPOSE.request(
+                f"propose-{level}-{g}",
+                {"children": child_payload, "n_parents": want, "seed": seed + g},
                 model=model,
                 max_tokens=1500,
-                prompt_hash=PROPOSE.hash,
+                children=bullet_list([_child_text(names[named[i]], descs[named[i]]) for i in members]),
+                outside=bullet_list([names[named[i]] for i in outside]),
+                n_parents=str(want),
             )
         )
         groups.append((want, child_payload))
@@ -230,14 +223,9 @@ def build_level(
     # 3. dedupe across neighbourhoods
     if len(candidates) > m:
         cand_vecs = embed(candidates)
-        system, messages, prefill = DEDUPE.render(candidates=bullet_list(candidates), n_parents=str(m))
-        request = ModelRequest(
-            id=f"dedupe-{level}",
-            task="dedupe",
-            system=system,
-            messages=messages,
-            prefill=prefill,
-            payload={
+        request = DEDUPE.request(
+            f"dedupe-{level}",
+            {
                 "candidates": [
                     {"name": c, "vector": v.tolist()} for c, v in zip(candidates, cand_vecs, strict=True)
                 ],
@@ -246,7 +234,8 @@ def build_level(
             },
             model=model,
             max_tokens=2000,
-            prompt_hash=DEDUPE.hash,
+            candidates=bullet_list(candidates),
+            n_parents=str(m),
         )
         (deduped,) = ask(backend, [request], parse_categories, usage, progress=False)
         if isinstance(deduped, Failure):
@@ -259,23 +248,17 @@ def build_level(
     requests = []
     for i, c in enumerate(named):
         order = rng.permutation(len(candidates))
-        system, messages, prefill = ASSIGN.render(
-            candidates=bullet_list([candidates[j] for j in order]), child=_child_text(names[c], descs[c])
-        )
         requests.append(
-            ModelRequest(
-                id=f"assign-{level}-{c}",
-                task="assign",
-                system=system,
-                messages=messages,
-                prefill=prefill,
-                payload={
+            ASSIGN.request(
+                f"assign-{level}-{c}",
+                {
                     "child": {"name": names[c], "keywords": kws[c], "vector": named_vecs[i].tolist()},
                     "candidates": [{"name": candidates[j], "vector": cand_vecs[j].tolist()} for j in order],
                 },
                 model=model,
                 max_tokens=400,
-                prompt_hash=ASSIGN.hash,
+                candidates=bullet_list([candidates[j] for j in order]),
+                child=_child_text(names[c], descs[c]),
             )
         )
     answers = ask(
@@ -315,24 +298,17 @@ def build_level(
     parent_kws = parent_keywords(kws, sizes, parent_of_child, len(used), 8)
     for p, cand in enumerate(used):
         kids = [c for c in named if parent_of_child[c] == p]
-        system, messages, prefill = RENAME.render(
-            children=bullet_list([_child_text(names[c], descs[c]) for c in kids])
-        )
         requests.append(
-            ModelRequest(
-                id=f"rename-{level}-{p}",
-                task="rename",
-                system=system,
-                messages=messages,
-                prefill=prefill,
-                payload={
+            RENAME.request(
+                f"rename-{level}-{p}",
+                {
                     "candidate": candidates[cand],
                     "keywords": parent_kws[p],
                     "children": [{"name": names[c], "keywords": kws[c], "size": sizes[c]} for c in kids],
                 },
                 model=model,
                 max_tokens=400,
-                prompt_hash=RENAME.hash,
+                children=bullet_list([_child_text(names[c], descs[c]) for c in kids]),
             )
         )
     renamed = ask(backend, requests, parse_name, usage, progress=progress, desc=f"rename level {level}")

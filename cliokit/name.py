@@ -174,25 +174,20 @@ def naming_requests(
         contrast = [
             texts[int(i)] for i in contrast_indices(embeddings, labels, centres[c], c, cfg.n_contrast)
         ]
-        system, messages, prefill = NAME_CLUSTER.render(
-            samples=bullet_list(samples), contrast=bullet_list(contrast), criteria=criteria
-        )
         task_counts = Counter(tasks[int(i)] for i in members if tasks[int(i)])
         requests.append(
-            ModelRequest(
-                id=f"cluster-{c}",
-                task="name_cluster",
-                system=system,
-                messages=messages,
-                prefill=prefill,
-                payload={
+            NAME_CLUSTER.request(
+                f"cluster-{c}",
+                {
                     "keywords": [t for t, _ in keywords.get(c, [])],
                     "tasks": dict(task_counts.most_common(5)),
                     "size": int(members.size),
                 },
                 model=model,
                 max_tokens=300,
-                prompt_hash=NAME_CLUSTER.hash,
+                samples=bullet_list(samples),
+                contrast=bullet_list(contrast),
+                criteria=criteria,
             )
         )
     return requests

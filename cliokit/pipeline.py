@@ -35,7 +35,7 @@ from cliokit.config import Config, derive_seed, resolve_levels, resolve_threshol
 from cliokit.embedders import Embedder, get_embedder
 from cliokit.errors import CliokitError, ConfigError
 from cliokit.load import LoadResult, load_conversations, truncate_conversations, write_rejected
-from cliokit.prompts import prompt_hashes
+from cliokit.prompts import TEMPLATES, prompt_hashes
 from cliokit.result import CLUSTER_COLUMNS, ClioResult
 from cliokit.rundir import RunDir, environment, package_versions, write_npy, write_parquet
 
@@ -75,7 +75,7 @@ def _hash_conversations(conversations: pd.DataFrame) -> str:
 
 
 class _Runner:
-    """Holds the per-run objects; each method is one stage."""
+    """The per-run objects (config, run directory, backend, embedder) and the fingerprinted stage runner."""
 
     def __init__(self, config: Config, rundir: RunDir, backend: Backend, embedder: Embedder) -> None:
         self.cfg = config
@@ -107,16 +107,14 @@ class _Runner:
         return self.usage[name]
 
     def model(self, task: str) -> str:
-        return self.cfg.backend.model or ""
+        """Model id for ``task`` ("" lets the backend choose); one model serves every task for now."""
+        return self.cfg.backend.model
 
     def backend_key(self) -> str:
         return stable_hash(
             {
                 "describe": self.backend.describe(),
-                "models": {
-                    t: self.backend.model_id(t)
-                    for t in ("facets", "name_cluster", "propose", "dedupe", "assign", "rename", "audit")
-                },
+                "models": {t: self.backend.model_id(t) for t in TEMPLATES},
             }
         )
 

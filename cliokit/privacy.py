@@ -12,7 +12,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from cliokit.backends.base import Backend, ModelRequest
+from cliokit.backends.base import Backend
 from cliokit.backends.calls import Failure, StageUsage, ask
 from cliokit.prompts import AUDIT, tag
 
@@ -69,19 +69,8 @@ def audit_clusters(
         todo["cluster"], todo["name"], todo["description"], todo["keywords"], strict=True
     ):
         text = _cluster_text(name, description, list(keywords) if keywords is not None else [])
-        system, messages, prefill = AUDIT.render(cluster=text)
         requests.append(
-            ModelRequest(
-                id=f"audit-{level}-{cid}",
-                task="audit",
-                system=system,
-                messages=messages,
-                prefill=prefill,
-                payload={"text": text},
-                model=model,
-                max_tokens=300,
-                prompt_hash=AUDIT.hash,
-            )
+            AUDIT.request(f"audit-{level}-{cid}", {"text": text}, model=model, max_tokens=300, cluster=text)
         )
     answers = ask(backend, requests, parse_audit, usage, progress=progress, desc=f"audit level {level}")
     ratings = pd.Series(pd.NA, index=clusters.index, dtype="Int64")

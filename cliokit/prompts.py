@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cliokit.backends.base import ModelRequest
+
 PRIVACY_RULE = (
     "Never include anything that could identify a person or an organisation: no names, contact details, "
     "account or card numbers, addresses, exact dates, or other specifics. Describe the kind of thing, "
@@ -40,6 +42,23 @@ class Template:
     def render(self, **slots: str) -> tuple[str, tuple[Mapping[str, str], ...], str]:
         """``(system, messages, prefill)`` with the slots filled."""
         return self.system, ({"role": "user", "content": self.user.format(**slots)},), self.prefill
+
+    def request(
+        self, id: str, payload: Mapping[str, Any], *, model: str = "", max_tokens: int = 400, **slots: str
+    ) -> ModelRequest:
+        """A :class:`ModelRequest` for this template (task = template name) with the slots filled."""
+        system, messages, prefill = self.render(**slots)
+        return ModelRequest(
+            id=id,
+            task=self.name,
+            system=system,
+            messages=messages,
+            prefill=prefill,
+            payload=payload,
+            model=model,
+            max_tokens=max_tokens,
+            prompt_hash=self.hash,
+        )
 
 
 FACETS = Template(
