@@ -15,7 +15,7 @@ parents are dropped.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +26,7 @@ from cliokit.backends.base import Backend
 from cliokit.backends.calls import Failure, StageUsage, ask
 from cliokit.backends.offline import offline_dedupe, offline_propose
 from cliokit.config import HierarchyConfig
-from cliokit.name import parse_name, unique_names
+from cliokit.name import merge_keywords, parse_name, unique_names
 from cliokit.prompts import ASSIGN, DEDUPE, PROPOSE, RENAME, bullet_list, tag, tags
 
 logger = logging.getLogger(__name__)
@@ -73,20 +73,6 @@ def _clean_candidates(names: Sequence[str]) -> list[str]:
         if n and n.lower() not in seen:
             seen[n.lower()] = n
     return list(seen.values())
-
-
-def merge_keywords(
-    keyword_lists: Sequence[Sequence[str]],
-    sizes: Sequence[int],
-    n: int,
-    idf: Mapping[str, float] | None = None,
-) -> list[str]:
-    """A parent's keywords: terms shared by the most children (by size), times ``idf`` if given."""
-    score: dict[str, float] = {}
-    for kws, size in zip(keyword_lists, sizes, strict=True):
-        for rank, k in enumerate(kws):
-            score[k] = score.get(k, 0.0) + size * (1 + 0.1 / (rank + 1)) * (idf or {}).get(k, 1.0)
-    return [k for k, _ in sorted(score.items(), key=lambda x: (-x[1], x[0]))[:n]]
 
 
 def parent_keywords(

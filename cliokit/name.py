@@ -12,7 +12,7 @@ import logging
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -123,6 +123,20 @@ def cluster_keywords(
         scored.sort(key=lambda x: (-x[1], x[0]))
         out[label] = [(t, round(w, 6)) for t, w in scored[:n_keywords]]
     return out
+
+
+def merge_keywords(
+    keyword_lists: Sequence[Sequence[str]],
+    sizes: Sequence[int],
+    n: int,
+    idf: Mapping[str, float] | None = None,
+) -> list[str]:
+    """A parent's keywords: terms shared by the most children (by size), times ``idf`` if given."""
+    score: dict[str, float] = {}
+    for kws, size in zip(keyword_lists, sizes, strict=True):
+        for rank, k in enumerate(kws):
+            score[k] = score.get(k, 0.0) + size * (1 + 0.1 / (rank + 1)) * (idf or {}).get(k, 1.0)
+    return [k for k, _ in sorted(score.items(), key=lambda x: (-x[1], x[0]))[:n]]
 
 
 def contrast_indices(

@@ -19,6 +19,7 @@ import numpy as np
 from cliokit import heuristics
 from cliokit.backends.base import Backend, ModelRequest, ModelResult
 from cliokit.errors import BackendError
+from cliokit.name import merge_keywords, tokenize
 
 HEURISTIC_NOTE = "keyword-based name from the offline heuristic backend"
 
@@ -47,8 +48,6 @@ def _kmeans_groups(vectors: np.ndarray, n: int, seed: int) -> np.ndarray:
 
 
 def _merged(children: Sequence[Mapping[str, Any]], n: int = 3) -> list[str]:
-    from cliokit.hierarchy import merge_keywords
-
     return merge_keywords(
         [c.get("keywords") or [] for c in children], [int(c.get("size", 1)) for c in children], n
     )
@@ -168,8 +167,6 @@ class OfflineBackend(Backend):
 
     def _assign(self, p: Mapping[str, Any]) -> str:
         # most keywords in common with the candidate's name, ties broken by embedding similarity
-        from cliokit.name import tokenize
-
         child = np.asarray(p["child"]["vector"], dtype=np.float32)
         kws = set(p["child"].get("keywords") or [])
         cands = p["candidates"]
