@@ -14,6 +14,9 @@ from typing import Any
 
 from cliokit import __version__
 from cliokit.errors import CliokitError
+from cliokit.evals import cli as evals_cli
+from cliokit.synthetic import cli as synth_cli
+from cliokit.viz import cli as viz_cli
 
 logger = logging.getLogger("cliokit")
 
@@ -28,11 +31,13 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     r = sub.add_parser("run", help="run the whole pipeline on conversations")
+    r.set_defaults(handler=_cmd_run)
     r.add_argument("input", nargs="+", help="conversation file(s): JSONL, JSON, parquet or CSV")
     r.add_argument("--out", required=True, help="run directory (re-running into it resumes)")
     r.add_argument("--config", help="TOML config file")
-    r.add_argument("--backend", help="model backend (default: offline)")
-    r.add_argument("--model", help="model id for the backend")
+    _backend_args(r)
+    r.add_argument("--batch", action="store_true", help="send facet extraction through the batch API")
+    r.add_argument("--no-cache", action="store_true", help="do not keep model answers in the response cache")
     r.add_argument("--embedder", help="use-multilingual, minilm, hash, st:NAME_OR_PATH or a local folder")
     r.add_argument("--format", help="input format (default: auto)")
     r.add_argument("--strict", action="store_true", help="stop at the first rejected record")
@@ -43,13 +48,38 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--projection", choices=["umap", "pca", "none"], help="2-D projection method")
 
     e = sub.add_parser("export", help="write the shareable cluster-level tables of a run")
+    e.set_defaults(handler=_cmd_export)
     e.add_argument("run_dir")
     e.add_argument("--out", required=True, help="output directory")
 
+    est = sub.add_parser("estimate", help="print expected calls, tokens and cost before running")
+    est.set_defaults(handler=_cmd_estimate)
+    est.add_argument("input", nargs="+", help="conversation file(s)")
+    est.add_argument("--config", help="TOML config file")
+    _backend_args(est)
+    est.add_argument("--format", help="input format (default: auto)")
+    est.add_argument("--k", type=int, help="number of base clusters (default: from the data size)")
+    est.add_argument("--scale-to", type=int, help="extrapolate to this many conversations")
+    est.add_argument("--json", action="store_true", help="print JSON records instead of a table")
+
     i = sub.add_parser("info", help="summarise a run directory")
+    i.set_defaults(handler=_cmd_info)
     i.add_argument("run_dir")
     i.add_argument("--level", type=int, help="show clusters of this level (default: top)")
+
+    synth_cli.add_parser(sub)
+    evals_cli.add_parser(sub)
+    viz_cli.add_parser(sub)
     return p
+
+
+def _backend_args(p: argparse.ArgumentParser) -> None:
+    from cliokit.backends import BACKENDS
+
+    names = sorted(n for n in BACKENDS if n != "scripted")
+    p.add_argument("--backend", choices=names, help="model backend (default: offline)")
+    p.add_argument("--model", help="model id for every task (default: the backend's per-task models)")
+    p.add_argument("--base-url", help="server URL (default: ANTHROPIC_BASE_URL / OPENAI_BASE_URL)")
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -61,38 +91,84 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
 
     put("backend", "name", args.backend)
     put("backend", "model", args.model)
-    put("embed", "model", args.embedder)
+    put("backend", "base_url", args.base_url)
     put("load", "format", args.format)
     put("cluster", "k", args.k)
-    put("project", "method", args.projection)
-    if args.strict:
-        put("load", "strict", True)
-    if args.no_scrub:
-        put("scrub", "enabled", False)
-    if args.keep_text:
-        o["keep_text"] = True
-    if args.seed is not None:
-        o["seed"] = args.seed
+    if args.command == "run":
+        put("embed", "model", args.embedder)
+        put("project", "method", args.projection)
+        if args.batch:
+            put("backend", "batch", True)
+        if args.no_cache:
+            put("backend", "cache", False)
+        if args.strict:
+            put("load", "strict", True)
+        if args.no_scrub:
+            put("scrub", "enabled", False)
+        if args.keep_text:
+            o["keep_text"] = True
+        if args.seed is not None:
+            o["seed"] = args.seed
     if args.quiet:
         o["progress"] = False
     return o
 
 
-def _cmd_run(args: argparse.Namespace) -> int:
+def _config(args: argparse.Namespace) -> Any:
     from cliokit.config import Config
-    from cliokit.pipeline import run
 
     overrides = _overrides(args)
-    cfg = Config.from_toml(args.config, **overrides) if args.config else Config.build(overrides)
+    return Config.from_toml(args.config, **overrides) if args.config else Config.build(overrides)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from cliokit.pipeline import run
+
+    cfg = _config(args)
     data = args.input[0] if len(args.input) == 1 else args.input
     result = run(data, cfg, out=args.out)
     counts = result.manifest["counts"]
+    total = result.manifest["usage"].get("total", {})
     print(
         f"{result.run_dir}: {counts['accepted']} conversations ({counts['rejected']} rejected, "
         f"{counts.get('facets_failed', 0)} facet failures), {result.levels} levels, "
         f"{counts['clusters'] - counts['clusters_suppressed']} clusters shown, "
-        f"{counts['clusters_suppressed']} suppressed"
+        f"{counts['clusters_suppressed']} suppressed; {total.get('calls', 0)} model calls, "
+        f"{total.get('cache_hits', 0)} cached, ${total.get('cost_usd', 0):.4f}"
     )
+    return 0
+
+
+def _cmd_estimate(args: argparse.Namespace) -> int:
+    import json
+
+    from cliokit.backends import get_backend
+    from cliokit.config import TASKS
+    from cliokit.estimate import estimate_run
+    from cliokit.load import load_conversations, truncate_conversations
+
+    cfg = _config(args)
+    data = args.input[0] if len(args.input) == 1 else args.input
+    loaded = load_conversations(
+        data, cfg.load.format, max_messages=cfg.load.max_messages, max_chars=cfg.load.max_chars
+    )
+    conversations, _ = truncate_conversations(loaded.conversations, cfg.load.max_tokens)
+    if conversations.empty:
+        raise CliokitError(
+            f"no conversation was accepted ({loaded.n_read} read, {len(loaded.rejected)} rejected)"
+        )
+    backend = get_backend(cfg.backend.name, cfg.backend)
+    table = estimate_run(conversations, cfg, {t: backend.model_id(t) for t in TASKS}, scale_to=args.scale_to)
+    if args.json:
+        print(json.dumps(table.to_dict(orient="records"), default=str))
+        return 0
+    n = args.scale_to or len(conversations)
+    print(
+        f"{n} conversations ({len(conversations)} read), backend {backend.name}; estimates, not measurements:"
+    )
+    print(table.to_string(index=False, float_format=lambda v: f"{v:,.4f}"))
+    if table["cost_usd"].isna().any():
+        print("NaN cost: no price for that model; add it under [backend.prices] in your config")
     return 0
 
 
@@ -136,9 +212,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         import os
 
         os.environ["CLIOKIT_DISABLE_PROGRESS_BARS"] = "1"
-    commands = {"run": _cmd_run, "export": _cmd_export, "info": _cmd_info}
     try:
-        return commands[args.command](args)
+        code: int = args.handler(args)
+        return code
     except CliokitError as exc:
         logger.error("%s", exc)
         return 1

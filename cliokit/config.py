@@ -174,15 +174,112 @@ class ProjectConfig(_Section):
     """UMAP ``min_dist``."""
 
 
+#: Every task a backend can be asked to do; ``backend.models`` keys must be among them.
+TASKS = (
+    "facets",
+    "name_cluster",
+    "propose",
+    "dedupe",
+    "assign",
+    "rename",
+    "audit",
+    "synthesize",
+    "map_category",
+)
+
+
+class ModelPrice(_Section):
+    """USD per million tokens for one model."""
+
+    input: float = Field(ge=0)
+    """Uncached input tokens."""
+    output: float = Field(ge=0)
+    """Output tokens."""
+    cache_write: float | None = Field(None, ge=0)
+    """Input tokens written to the prompt cache (None: 1.25 x ``input``)."""
+    cache_read: float | None = Field(None, ge=0)
+    """Input tokens read from the prompt cache (None: 0.1 x ``input``)."""
+
+
+#: List prices (USD per million tokens) from Anthropic's model pages, read November 2026; check
+#: them before relying on a cost figure and override ``backend.prices`` in your config. Keys match
+#: model ids by prefix (``claude-haiku-4-5`` also prices ``claude-haiku-4-5-20251001``). Haiku 5.5's
+#: price is its band for prompts up to 100k tokens (cliokit's prompts are far shorter).
+DEFAULT_PRICES: dict[str, ModelPrice] = {
+    "offline": ModelPrice(input=0.0, output=0.0),
+    "claude-haiku-5-5": ModelPrice(input=0.10, output=0.50),
+    "claude-sonnet-5-5": ModelPrice(input=2.0, output=10.0, cache_write=2.50, cache_read=0.20),
+    "claude-sonnet-5": ModelPrice(input=2.0, output=10.0, cache_write=2.50, cache_read=0.20),
+    "claude-opus-5-5": ModelPrice(input=4.0, output=20.0),
+    "claude-haiku-4-5": ModelPrice(input=1.0, output=5.0),
+    "claude-sonnet-4-5": ModelPrice(input=3.0, output=15.0),
+    "claude-3-haiku": ModelPrice(input=0.25, output=1.25, cache_write=0.30, cache_read=0.03),
+}
+
+
 class BackendConfig(_Section):
-    """The model backend."""
+    """The model backend: provider, models per task, limits, cache, batching and prices."""
 
     name: str = "offline"
-    """``offline`` (heuristic, no model) or a registered backend name."""
+    """``offline`` (heuristic, no model), ``anthropic``, ``openai`` (any OpenAI-compatible server)."""
     model: str = ""
-    """Model id (empty: the backend's default)."""
+    """Model id for every task (empty: the backend's per-task defaults)."""
+    models: dict[str, str] = Field(default_factory=dict)
+    """Per-task model ids, e.g. ``{facets = "claude-haiku-4-5"}``; wins over ``model``."""
+    base_url: str | None = None
+    """Server URL (None: the SDK's default, or ``ANTHROPIC_BASE_URL`` / ``OPENAI_BASE_URL``)."""
     max_concurrency: int = Field(8, ge=1)
     """Requests in flight at once (does not change outputs)."""
+    requests_per_minute: int | None = Field(None, ge=1)
+    """Request rate limit (None: none; the provider's 429s are still honoured)."""
+    tokens_per_minute: int | None = Field(None, ge=1)
+    """Estimated input-token rate limit (None: none)."""
+    timeout_s: float = Field(120.0, gt=0)
+    """Seconds before one call times out (then it is retried)."""
+    max_retries: int = Field(4, ge=0)
+    """Retries of a call after 429, 5xx, overload or a timeout, with exponential backoff and jitter."""
+    cache: bool = True
+    """Keep every successful answer in a response cache, so a re-run makes no repeated call."""
+    cache_dir: str | None = None
+    """Folder of the response cache (None: ``RUN_DIR/cache``); share one across runs to reuse answers."""
+    prompt_caching: bool = True
+    """Mark each stage's shared prompt prefix for the provider's prompt cache (Anthropic)."""
+    thinking: Literal["off", "model-default"] = "off"
+    """Anthropic: ``off`` sends ``thinking={"type": "disabled"}`` (short extraction answers, predictable
+    tokens); ``model-default`` leaves it to the model (needed for models that always think)."""
+    effort: Literal["low", "medium", "high"] | None = None
+    """Anthropic ``output_config.effort`` (None: not sent; not every model accepts it)."""
+    batch: bool = False
+    """Send the tasks in ``batch_tasks`` through the provider's batch API (Anthropic: half price)."""
+    batch_tasks: tuple[str, ...] = ("facets",)
+    """Tasks sent as batches when ``batch`` is on."""
+    batch_poll_s: float = Field(30.0, ge=0)
+    """Seconds between batch status checks."""
+    prices: dict[str, ModelPrice] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
+    """USD per million tokens by model id prefix, merged over the defaults; unpriced calls are counted."""
+    batch_discount: float = Field(0.5, gt=0, le=1)
+    """Price multiplier for batch answers."""
+
+    @field_validator("models")
+    @classmethod
+    def _known_tasks(cls, v: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(v) - set(TASKS))
+        if unknown:
+            raise ValueError(f"unknown task(s) {unknown}; tasks are {list(TASKS)}")
+        return v
+
+    @field_validator("prices")
+    @classmethod
+    def _merge_default_prices(cls, v: dict[str, ModelPrice]) -> dict[str, ModelPrice]:
+        return {**DEFAULT_PRICES, **v}
+
+    @field_validator("batch_tasks")
+    @classmethod
+    def _known_batch_tasks(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = sorted(set(v) - set(TASKS))
+        if unknown:
+            raise ValueError(f"unknown task(s) {unknown}; tasks are {list(TASKS)}")
+        return v
 
 
 class Config(_Section):

@@ -21,7 +21,7 @@ from cliokit.prompts import FACETS, facet_tag, render_custom_facets, tag
 
 logger = logging.getLogger(__name__)
 
-STAGE_VERSION = 1
+STAGE_VERSION = 2
 BUILTIN_FACETS = ("request", "task", "language", "concerning")
 COMPUTED_FACETS = ("n_turns", "n_messages", "user_chars", "assistant_chars")
 _ROLE_LABEL = {"user": "User", "assistant": "Assistant", "system": "System", "tool": "Tool"}

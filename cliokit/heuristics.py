@@ -519,6 +519,9 @@ def _request_matcher() -> tuple[_Matcher, int]:
     return _Matcher(cues + start_cues), len(cues)
 
 
+_DIGIT_RUN = re.compile(r"\d{3}")
+
+
 def _sentences(text: str) -> list[str]:
     parts = (s.strip() for s in _SENTENCE_SPLIT.split(text))
     return [s for s in parts if s and any(c.isalpha() for c in s)]
@@ -560,14 +563,18 @@ def _best_sentences(text: str, budget: int) -> str:
     dropped. The context sentences matter: they usually carry the topic ("I have a pandas
     dataframe."), while the request sentence is often generic ("Where is my mistake?"). Measured
     on the bundled example, keeping them raised subtopic NMI of k-means on the request facet
-    from 0.76 to 0.90.
+    from 0.76 to 0.90. Context sentences with a run of three or more digits are left out: they are
+    where the identifiers the pre-scrub cannot recognise sit (birth dates, house numbers,
+    national ids, customer numbers). On the 10k synthetic evaluation set this cut the conversations
+    whose planted details reach the request facet from 7.0% to 5.1% (birth dates 122 → 4, ids
+    131 → 23, addresses 120 → 5), at a cost of subtopic NMI 0.904 → 0.882 on the bundled example.
     """
     sentences = _sentences(text)
     if not sentences:
         return ""
     scores = [_sentence_score(s) for s in sentences]
     best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
-    rest = [i for i in range(len(sentences)) if i != best]
+    rest = [i for i in range(len(sentences)) if i != best and not _DIGIT_RUN.search(sentences[i])]
     order = [best] + [i for i in rest if scores[i] > 0] + [i for i in rest if scores[i] == 0]
     chosen: list[int] = []
     used = -1

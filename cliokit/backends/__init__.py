@@ -8,31 +8,55 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from cliokit.backends.base import Backend, ModelRequest, ModelResult, RetryableError, Usage, complete
+from cliokit.backends.base import (
+    Backend,
+    CallPolicy,
+    FatalBackendError,
+    ModelRequest,
+    ModelResult,
+    RetryableError,
+    Usage,
+    complete,
+)
+from cliokit.config import BackendConfig
 from cliokit.errors import ConfigError
 
 #: Backend name → ``"module:Class"``; imported only when asked for.
 BACKENDS: dict[str, str] = {
     "offline": "cliokit.backends.offline:OfflineBackend",
+    "anthropic": "cliokit.backends.claude:AnthropicBackend",
+    "openai": "cliokit.backends.openai_compat:OpenAICompatibleBackend",
     "scripted": "cliokit.backends.scripted:ScriptedBackend",
 }
 
 
-def get_backend(spec: str | Backend, **kwargs: Any) -> Backend:
-    """A backend instance from a name in :data:`BACKENDS` (or pass an instance through)."""
+def get_backend(spec: str | Backend, config: BackendConfig | None = None, **kwargs: Any) -> Backend:
+    """A backend instance from a name in :data:`BACKENDS` (or pass an instance through).
+
+    With ``config``, backends that read settings (models, URL, timeouts) build from it; other
+    keyword arguments go to the constructor.
+    """
     if isinstance(spec, Backend):
         return spec
     if spec not in BACKENDS:
         raise ConfigError(f"`backend.name` must be one of {sorted(BACKENDS)}; got {spec!r}")
     module, cls = BACKENDS[spec].split(":")
     backend_cls = getattr(importlib.import_module(module), cls)
-    instance: Backend = backend_cls(**kwargs)
+    if config is not None and hasattr(backend_cls, "from_config"):
+        instance: Backend = backend_cls.from_config(config)
+    else:
+        instance = backend_cls(**kwargs)
+    if config is not None:
+        instance.max_concurrency = min(instance.max_concurrency, config.max_concurrency)
+        instance.max_retries = config.max_retries
     return instance
 
 
 __all__ = [
     "BACKENDS",
     "Backend",
+    "CallPolicy",
+    "FatalBackendError",
     "ModelRequest",
     "ModelResult",
     "RetryableError",

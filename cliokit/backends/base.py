@@ -19,12 +19,17 @@ import random
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from cliokit.errors import BackendError
 from cliokit.progress import progress_bar
+
+if TYPE_CHECKING:
+    from cliokit.backends.batch import BatchPolicy
+    from cliokit.backends.cache import ResponseCache
+    from cliokit.backends.ratelimit import RateLimiter
 
 logger = logging.getLogger(__name__)
 
@@ -79,12 +84,14 @@ class Usage:
     input_tokens: int = 0
     output_tokens: int = 0
     cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(
             self.input_tokens + other.input_tokens,
             self.output_tokens + other.output_tokens,
             self.cache_read_tokens + other.cache_read_tokens,
+            self.cache_write_tokens + other.cache_write_tokens,
         )
 
 
@@ -94,6 +101,8 @@ class ModelResult:
 
     ``text`` is the answer without the prefill. ``error`` is set (and ``text`` empty) when the
     request failed for good; callers record such items as failures, never drop them.
+    ``cache_hit`` answers came from the response cache (no call was made); ``batch`` answers came
+    from a provider's batch API (billed at the batch discount).
     """
 
     id: str
@@ -104,6 +113,7 @@ class ModelResult:
     cache_hit: bool = False
     retries: int = 0
     error: str | None = None
+    batch: bool = False
 
 
 class RetryableError(BackendError):
@@ -114,11 +124,37 @@ class RetryableError(BackendError):
         self.retry_after = retry_after
 
 
+class FatalBackendError(BackendError):
+    """A failure no retry or later item can fix (bad API key, unknown model): stops the run."""
+
+
+@dataclass(frozen=True)
+class BatchStatus:
+    """Where a submitted batch stands: ``ended`` once every request has an outcome."""
+
+    ended: bool
+    counts: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class CallPolicy:
+    """How :func:`complete` runs a backend's calls: response cache, rate limits and batching.
+
+    The runner sets one per run on ``backend.policy``; the default does none of the three.
+    """
+
+    cache: ResponseCache | None = None
+    limiter: RateLimiter | None = None
+    batch: BatchPolicy | None = None
+
+
 class Backend(ABC):
     """A model provider.
 
     Subclasses implement :meth:`complete_one`; everything else has working defaults. A backend
-    must be safe to call concurrently from one event loop.
+    must be safe to call concurrently from one event loop. Providers with a batch API set
+    ``supports_batch`` and implement :meth:`submit_batch`, :meth:`batch_status` and
+    :meth:`batch_results`.
     """
 
     #: Short name used in config, manifests and cache keys.
@@ -131,6 +167,10 @@ class Backend(ABC):
     retry_base_s: float = 1.0
     #: True for backends whose answers are heuristics rather than a language model's.
     heuristic: bool = False
+    #: True for backends that implement the batch methods.
+    supports_batch: bool = False
+    #: Cache, rate limits and batching for :func:`complete` (set by the runner).
+    policy: CallPolicy | None = None
 
     @abstractmethod
     async def complete_one(self, request: ModelRequest) -> ModelResult:
@@ -144,6 +184,18 @@ class Backend(ABC):
         """What the manifest records about this backend (never secrets)."""
         return {"name": self.name, "heuristic": self.heuristic}
 
+    def submit_batch(self, items: Sequence[tuple[str, ModelRequest]]) -> str:
+        """Submit ``(custom_id, request)`` pairs as one batch; returns the provider's batch id."""
+        raise NotImplementedError(f"backend {self.name!r} has no batch API")
+
+    def batch_status(self, batch_id: str) -> BatchStatus:
+        """Where batch ``batch_id`` stands."""
+        raise NotImplementedError(f"backend {self.name!r} has no batch API")
+
+    def batch_results(self, batch_id: str) -> Iterator[tuple[str, ModelResult | str]]:
+        """``(custom_id, result or failure reason)`` for every request of an ended batch."""
+        raise NotImplementedError(f"backend {self.name!r} has no batch API")
+
 
 def _backoff(attempt: int, retry_after: float | None, base: float) -> float:
     if retry_after is not None:
@@ -151,21 +203,30 @@ def _backoff(attempt: int, retry_after: float | None, base: float) -> float:
     return base * (2**attempt) * (0.5 + random.random())  # noqa: S311 - jitter, not crypto
 
 
+def _prompt_tokens(request: ModelRequest) -> int:
+    from cliokit.load import estimate_tokens
+
+    return estimate_tokens(request.system + "".join(m["content"] for m in request.messages))
+
+
 async def _complete_async(
     backend: Backend,
     requests: Sequence[ModelRequest],
+    keys: Sequence[str | None],
+    policy: CallPolicy,
     *,
-    retry_base_s: float,
     progress: bool | None,
     desc: str,
 ) -> list[ModelResult]:
     semaphore = asyncio.Semaphore(max(1, backend.max_concurrency))
     bar = progress_bar(total=len(requests), desc=desc, enabled=progress)
 
-    async def one(request: ModelRequest) -> ModelResult:
+    async def one(request: ModelRequest, key: str | None) -> ModelResult:
         async with semaphore:
             attempt = 0
             while True:
+                if policy.limiter is not None:
+                    await policy.limiter.acquire(_prompt_tokens(request) + request.max_tokens // 4)
                 start = time.perf_counter()
                 try:
                     result = await backend.complete_one(request)
@@ -174,16 +235,18 @@ async def _complete_async(
                         logger.warning("request %s failed after %d retries: %s", request.id, attempt, exc)
                         bar.update(1)
                         return ModelResult(id=request.id, text="", retries=attempt, error=str(exc))
-                    await asyncio.sleep(_backoff(attempt, exc.retry_after, retry_base_s))
+                    await asyncio.sleep(_backoff(attempt, exc.retry_after, backend.retry_base_s))
                     attempt += 1
                     continue
+                except FatalBackendError:
+                    raise
                 except BackendError as exc:
                     logger.warning("request %s failed: %s", request.id, exc)
                     bar.update(1)
                     return ModelResult(id=request.id, text="", retries=attempt, error=str(exc))
                 latency = result.latency_s or (time.perf_counter() - start)
                 bar.update(1)
-                return ModelResult(
+                final = ModelResult(
                     id=request.id,
                     text=result.text,
                     model=result.model or backend.model_id(request.task),
@@ -193,9 +256,12 @@ async def _complete_async(
                     retries=attempt,
                     error=result.error,
                 )
+                if policy.cache is not None and key is not None:
+                    policy.cache.put(key, final)
+                return final
 
     try:
-        return list(await asyncio.gather(*(one(r) for r in requests)))
+        return list(await asyncio.gather(*(one(r, k) for r, k in zip(requests, keys, strict=True))))
     finally:
         bar.close()
 
@@ -231,8 +297,11 @@ def complete(
 ) -> list[ModelResult]:
     """Answer ``requests`` with ``backend``; results come back in request order.
 
+    With ``backend.policy`` set, answers are first looked up in the response cache, requests of
+    batched tasks go through the provider's batch API, and live calls respect the rate limiter.
     Transient failures are retried with exponential backoff and jitter (honouring
-    ``retry_after``); items that still fail come back with ``error`` set, never raised.
+    ``retry_after``); items that still fail come back with ``error`` set, never raised. A
+    :class:`FatalBackendError` (bad credentials, unknown model) is raised.
 
     Parameters
     ----------
@@ -254,8 +323,38 @@ def complete(
         raise ValueError("request ids passed to complete() must be unique")
     if not requests:
         return []
-    return _run_coroutine(
-        lambda: _complete_async(
-            backend, requests, retry_base_s=backend.retry_base_s, progress=progress, desc=desc
+    policy = backend.policy or CallPolicy()
+    keys: list[str | None] = [None] * len(requests)
+    done: dict[int, ModelResult] = {}
+    if policy.cache is not None or policy.batch is not None:
+        from cliokit.backends.cache import request_key
+
+        keys = [request_key(backend.name, r.model or backend.model_id(r.task), r) for r in requests]
+    if policy.cache is not None:
+        for i, (r, k) in enumerate(zip(requests, keys, strict=True)):
+            hit = policy.cache.get(k, r.id) if k is not None else None
+            if hit is not None:
+                done[i] = hit
+        if done:
+            logger.info("%s: %d of %d answers from the response cache", desc, len(done), len(requests))
+    if policy.batch is not None and backend.supports_batch:
+        from cliokit.backends.batch import run_batch
+
+        todo = [i for i in range(len(requests)) if i not in done and requests[i].task in policy.batch.tasks]
+        if todo:
+            got = run_batch(backend, [requests[i] for i in todo], [keys[i] for i in todo], policy)
+            done.update({i: got[requests[i].id] for i in todo if requests[i].id in got})
+    live = [i for i in range(len(requests)) if i not in done]
+    if live:
+        results = _run_coroutine(
+            lambda: _complete_async(
+                backend,
+                [requests[i] for i in live],
+                [keys[i] for i in live],
+                policy,
+                progress=progress,
+                desc=desc,
+            )
         )
-    )
+        done.update(zip(live, results, strict=True))
+    return [done[i] for i in range(len(requests))]

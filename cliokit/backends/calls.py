@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
-from cliokit.backends.base import Backend, ModelRequest, ModelResult, complete
+from cliokit.backends.base import Backend, ModelRequest, ModelResult, Usage, complete
+from cliokit.config import ModelPrice
 from cliokit.prompts import REPAIR_NOTE
 
 logger = logging.getLogger(__name__)
@@ -22,31 +23,79 @@ class Failure:
     reason: str
 
 
+def price_for(model: str, prices: Mapping[str, ModelPrice]) -> ModelPrice | None:
+    """The price of ``model``: an exact key, else the longest key that prefixes the model id."""
+    if model in prices:
+        return prices[model]
+    matches = [k for k in prices if model.startswith(k)]
+    return prices[max(matches, key=len)] if matches else None
+
+
+def call_cost(usage: Usage, price: ModelPrice, *, batch: bool = False, batch_discount: float = 0.5) -> float:
+    """USD cost of one call's ``usage`` at ``price`` (batch answers at ``batch_discount``)."""
+    cache_write = price.cache_write if price.cache_write is not None else 1.25 * price.input
+    cache_read = price.cache_read if price.cache_read is not None else 0.1 * price.input
+    cost = (
+        usage.input_tokens * price.input
+        + usage.output_tokens * price.output
+        + usage.cache_write_tokens * cache_write
+        + usage.cache_read_tokens * cache_read
+    ) / 1e6
+    return cost * batch_discount if batch else cost
+
+
 @dataclass
 class StageUsage:
-    """Calls, tokens, cache hits, retries, repairs and failures of one stage (goes to the manifest)."""
+    """Calls, tokens, cache hits, retries, repairs, failures and cost of one stage (for the manifest).
+
+    ``calls`` counts requests sent to the provider; answers from the response cache count as
+    ``cache_hits`` only. ``input_tokens`` are uncached input tokens; prompt-cache reads and writes
+    are counted apart. ``cost_usd`` covers priced models; ``unpriced_calls`` the rest.
+    """
 
     calls: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
     cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
     cache_hits: int = 0
+    batch_calls: int = 0
     retries: int = 0
     repairs: int = 0
     failures: int = 0
+    cost_usd: float = 0.0
+    unpriced_calls: int = 0
+    models: dict[str, int] = field(default_factory=dict)
+    prices: Mapping[str, ModelPrice] = field(default_factory=dict, repr=False)
+    batch_discount: float = field(default=0.5, repr=False)
 
     def add(self, result: ModelResult) -> None:
         """Count one result."""
+        self.retries += result.retries
+        if result.cache_hit:
+            self.cache_hits += 1
+            return
         self.calls += 1
+        self.batch_calls += int(result.batch)
         self.input_tokens += result.usage.input_tokens
         self.output_tokens += result.usage.output_tokens
         self.cache_read_tokens += result.usage.cache_read_tokens
-        self.cache_hits += int(result.cache_hit)
-        self.retries += result.retries
+        self.cache_write_tokens += result.usage.cache_write_tokens
+        if result.model:
+            self.models[result.model] = self.models.get(result.model, 0) + 1
+        price = price_for(result.model, self.prices) if result.model else None
+        if price is None:
+            self.unpriced_calls += 1
+        else:
+            self.cost_usd += call_cost(
+                result.usage, price, batch=result.batch, batch_discount=self.batch_discount
+            )
 
     def as_dict(self) -> dict[str, Any]:
         """Plain dict for JSON."""
-        return dict(vars(self))
+        out = {k: v for k, v in vars(self).items() if k not in ("prices", "batch_discount")}
+        out["cost_usd"] = round(self.cost_usd, 6)
+        return out
 
 
 def ask(

@@ -1,0 +1,55 @@
+"""Evaluation suite: reconstruction of a known topic hierarchy, leakage of planted private details.
+
+Metrics are pure functions over DataFrames (:mod:`~cliokit.evals.reconstruction`,
+:mod:`~cliokit.evals.leakage`, :mod:`~cliokit.evals.audit`, :mod:`~cliokit.evals.runs`); the
+notebooks in the repository's ``evals/`` folder call :mod:`~cliokit.evals.suite` step by step,
+and :func:`run_grid` executes them over parameter sets with papermill.
+
+Public names are imported lazily, so ``import cliokit.evals`` (done by the CLI) stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "map_clusters_to_categories": "cliokit.evals.mapping",
+    "reconstruction_accuracy": "cliokit.evals.reconstruction",
+    "partition_scores": "cliokit.evals.reconstruction",
+    "level_scores": "cliokit.evals.reconstruction",
+    "MAP_CATEGORY": "cliokit.evals.mapping",
+    "normalise": "cliokit.evals.leakage",
+    "find_leaks": "cliokit.evals.leakage",
+    "stage_texts": "cliokit.evals.leakage",
+    "leakage_by_stage": "cliokit.evals.leakage",
+    "audit_items": "cliokit.evals.audit",
+    "auditor_agreement": "cliokit.evals.audit",
+    "stage_costs": "cliokit.evals.runs",
+    "collect_metrics": "cliokit.evals.runs",
+    "run_grid": "cliokit.evals.runner",
+}
+
+__all__ = list(_EXPORTS)
+
+if TYPE_CHECKING:
+    from cliokit.evals.audit import audit_items as audit_items
+    from cliokit.evals.audit import auditor_agreement as auditor_agreement
+    from cliokit.evals.leakage import find_leaks as find_leaks
+    from cliokit.evals.leakage import leakage_by_stage as leakage_by_stage
+    from cliokit.evals.leakage import normalise as normalise
+    from cliokit.evals.leakage import stage_texts as stage_texts
+    from cliokit.evals.mapping import MAP_CATEGORY as MAP_CATEGORY
+    from cliokit.evals.mapping import map_clusters_to_categories as map_clusters_to_categories
+    from cliokit.evals.reconstruction import level_scores as level_scores
+    from cliokit.evals.reconstruction import partition_scores as partition_scores
+    from cliokit.evals.reconstruction import reconstruction_accuracy as reconstruction_accuracy
+    from cliokit.evals.runner import run_grid as run_grid
+    from cliokit.evals.runs import collect_metrics as collect_metrics
+    from cliokit.evals.runs import stage_costs as stage_costs
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'cliokit.evals' has no attribute {name!r}")

@@ -1,0 +1,372 @@
+"""The steps the evaluation notebooks call: data, run, metrics, figures, ``metrics.json``.
+
+Each notebook is a parameters cell plus one call per step, so that everything it does is in
+tested code here. Output layout under ``output_dir``: ``data/`` (the generated data set, unless
+``synth_dir`` names one), ``run/`` (the cliokit run, resumable), ``export/`` (privacy only),
+``metrics.json`` and the figures as PNG and SVG.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cliokit.errors import ConfigError
+from cliokit.evals._synth import synthetic
+from cliokit.result import ClioResult
+
+logger = logging.getLogger(__name__)
+
+METRICS_VERSION = 1
+_DATA_MARKER = "eval_params.json"
+
+
+@contextmanager
+def stopwatch(timings: dict[str, float], name: str) -> Iterator[None]:
+    """Add the wall time of the ``with`` block to ``timings[name]`` (seconds, rounded to ms)."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[name] = round(timings.get(name, 0.0) + time.perf_counter() - start, 3)
+
+
+def parse_languages(languages: str | Sequence[str]) -> list[str]:
+    """``"en, es"`` or ``["en", "es"]`` → ``["en", "es"]``."""
+    items = languages.split(",") if isinstance(languages, str) else list(languages)
+    out = [str(s).strip() for s in items if str(s).strip()]
+    if not out:
+        raise ConfigError(f"`languages` must name at least one language; got {languages!r}")
+    return out
+
+
+def prepare_data(
+    output_dir: str | os.PathLike[str],
+    *,
+    synth_dir: str | os.PathLike[str] = "",
+    n_conversations: int = 2000,
+    languages: str | Sequence[str] = "en",
+    seed: int = 0,
+    pii_rate: float = 0.1,
+    concern_rate: float = 0.05,
+) -> Path:
+    """The synthetic data set directory: ``synth_dir`` if given, else generated into ``output_dir/data``.
+
+    A data set generated earlier with the same parameters is reused.
+    """
+    if synth_dir:
+        path = Path(synth_dir)
+        if not (path / "conversations.jsonl").exists():
+            raise ConfigError(f"`synth_dir` must be a synthetic data set directory; got {str(synth_dir)!r}")
+        return path
+    path = Path(output_dir) / "data"
+    wanted = {
+        "n": int(n_conversations),
+        "languages": parse_languages(languages),
+        "seed": int(seed),
+        "pii_rate": float(pii_rate),
+        "concern_rate": float(concern_rate),
+    }
+    marker = path / _DATA_MARKER
+    if marker.exists() and json.loads(marker.read_text(encoding="utf-8")) == wanted:
+        logger.info("reusing the data set in %s", path)
+        return path
+    syn = synthetic()
+    data = syn.generate(
+        wanted["n"],
+        wanted["languages"],
+        seed=wanted["seed"],
+        pii_rate=wanted["pii_rate"],
+        concern_rate=wanted["concern_rate"],
+    )
+    syn.write_synthetic(data, path)
+    marker.write_text(json.dumps(wanted), encoding="utf-8")
+    return path
+
+
+def run_pipeline(
+    data_dir: str | os.PathLike[str],
+    run_dir: str | os.PathLike[str],
+    *,
+    backend: str = "offline",
+    model: str = "",
+    embedder: str = "use-multilingual",
+    seed: int = 0,
+    k: int = 0,
+    projection: str = "none",
+) -> ClioResult:
+    """Run cliokit on the data set's ``conversations.jsonl`` into ``run_dir`` (resumes). ``k=0``: auto."""
+    from cliokit.config import Config
+    from cliokit.pipeline import run
+
+    cfg = Config.build(
+        {
+            "seed": int(seed),
+            "progress": False,
+            "backend": {"name": backend, "model": model},
+            "embed": {"model": embedder},
+            "cluster": {"k": int(k) if k else "auto"},
+            "project": {"method": projection},
+        }
+    )
+    return run(Path(data_dir) / "conversations.jsonl", cfg, out=run_dir)
+
+
+def read_labels(data_dir: str | os.PathLike[str]) -> pd.DataFrame:
+    """The data set's ``labels.csv`` (ids and labels as strings)."""
+    return pd.read_csv(Path(data_dir) / "labels.csv", dtype={"conversation_id": str, "user_id": str})
+
+
+def read_categories(data_dir: str | os.PathLike[str], *, describe: bool = True) -> pd.DataFrame:
+    """The data set's categories (``category``, ``category_name``, ``concern``).
+
+    ``describe=True`` adds ``description``: the category's subtopic names joined by ``"; "``.
+    """
+    path = Path(data_dir) / "taxonomy.yaml"
+    taxonomy = synthetic().load_taxonomy(path if path.exists() else None)
+    categories: pd.DataFrame = taxonomy.categories.copy()
+    if describe:
+        subs = taxonomy.subtopics.groupby("category")["subtopic_name"].agg(lambda s: "; ".join(map(str, s)))
+        categories["description"] = categories["category"].map(subs).fillna("")
+    return categories
+
+
+def evaluate_reconstruction(
+    data_dir: str | os.PathLike[str],
+    result: ClioResult,
+    *,
+    backend: str = "offline",
+    model: str = "",
+    embedder: str = "use-multilingual",
+    seed: int = 0,
+    describe_categories: bool = True,
+) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Reconstruction metrics of a run, and the base clusters with their mapped categories.
+
+    Base clusters are mapped to categories by embedding with the offline (heuristic) backend,
+    otherwise by asking ``backend`` (see :func:`map_clusters_to_categories`).
+
+    Returns
+    -------
+    metrics : dict
+        ``headline`` (scalars for grid tables: accuracy, baselines, ARI/NMI of the base level
+        vs subtopics and of the top level vs categories, accuracy per language),
+        ``accuracy`` (:func:`reconstruction_accuracy`), ``mapping`` (method, fallbacks,
+        unmapped and mapped cluster counts), ``levels`` (:func:`level_scores` records) and
+        ``stage_costs`` (:func:`stage_costs` records).
+    clusters : DataFrame
+        Base clusters: ``cluster_id``, ``name``, ``n_conversations``, ``suppressed``,
+        ``category`` (mapped), ``majority_category`` (most common true category) and
+        ``majority_share``.
+    """
+    from cliokit.backends import get_backend
+    from cliokit.backends.calls import StageUsage
+    from cliokit.embedders import get_embedder
+    from cliokit.evals.mapping import map_clusters_to_categories
+    from cliokit.evals.reconstruction import level_scores, reconstruction_accuracy
+    from cliokit.evals.runs import stage_costs
+
+    labels = read_labels(data_dir)
+    categories = read_categories(data_dir, describe=describe_categories)
+    base = result.clusters[result.clusters["level"] == 0].reset_index(drop=True)
+    backend_obj = get_backend(backend)
+    usage = StageUsage()
+    mapping = map_clusters_to_categories(
+        base,
+        categories,
+        embedder=get_embedder(embedder),
+        backend=None if backend_obj.heuristic else backend_obj,
+        model=model,
+        usage=usage,
+        seed=seed,
+    )
+    level0 = result.assignments.set_index("conversation_id")["level_0"]
+    accuracy = reconstruction_accuracy(labels, level0, mapping, n_categories=len(categories))
+    merged = labels.merge(result.assignments[["conversation_id", "level_0"]], on="conversation_id")
+    majority = merged.groupby("level_0")["category"].agg(
+        majority_category=lambda s: s.value_counts().index[0],
+        majority_share=lambda s: float(s.value_counts(normalize=True).iloc[0]),
+    )
+    table = base[["cluster_id", "name", "n_conversations", "suppressed"]].assign(
+        category=mapping.reindex(base["cluster_id"]).to_numpy()
+    )
+    table = table.merge(majority, left_on="cluster_id", right_index=True, how="left")
+    levels = level_scores(labels, result.assignments)
+    top = levels[(levels["level"] == levels["level"].max()) & (levels["target"] == "category")].iloc[0]
+    sub = levels[(levels["level"] == 0) & (levels["target"] == "subtopic")].iloc[0]
+    headline = {
+        "accuracy": accuracy["accuracy"],
+        "oracle_accuracy": accuracy["oracle_accuracy"],
+        "random_baseline": accuracy["random_baseline"],
+        "majority_baseline": accuracy["majority_baseline"],
+        "n_unassigned": accuracy["n_unassigned"],
+        "base_clusters": len(base),
+        "levels": int(levels["level"].max()) + 1,
+        "ari_base_subtopic": float(sub["ari"]),
+        "nmi_base_subtopic": float(sub["nmi"]),
+        "ari_top_category": float(top["ari"]),
+        "nmi_top_category": float(top["nmi"]),
+        **{f"accuracy_{k}": v for k, v in accuracy["per_language"].items()},
+    }
+    metrics = {
+        "headline": headline,
+        "accuracy": accuracy,
+        "mapping": {
+            **mapping.attrs,
+            "n_clusters": len(base),
+            "n_mapped": int(mapping.notna().sum()),
+            "usage": usage.as_dict(),
+        },
+        "levels": levels.to_dict("records"),
+        "stage_costs": stage_costs(result.manifest).to_dict("records"),
+    }
+    return metrics, table
+
+
+def evaluate_privacy(
+    data_dir: str | os.PathLike[str],
+    result: ClioResult,
+    export_dir: str | os.PathLike[str],
+    *,
+    backend: str = "offline",
+    model: str = "",
+    seed: int = 0,
+    n_audit_items: int = 200,
+    audit_threshold: int = 3,
+) -> dict[str, Any]:
+    """Export the run, then measure leakage by stage and the auditor's agreement with labels.
+
+    Returns
+    -------
+    dict
+        ``headline`` (scalars: leak share per stage, canary tokens exported, clusters
+        suppressed by size and audit, auditor agreement and recall), ``leakage``
+        (:func:`leakage_by_stage`), ``auditor`` (:func:`auditor_agreement` on
+        :func:`audit_items`, with the backend's name and whether it is heuristic) and
+        ``stage_costs``.
+    """
+    from cliokit.backends import get_backend
+    from cliokit.evals.audit import audit_items, auditor_agreement
+    from cliokit.evals.leakage import leakage_by_stage
+    from cliokit.evals.runs import stage_costs
+    from cliokit.export import export_run
+
+    export_run(result, export_dir)
+    leakage = leakage_by_stage(data_dir, result.run_dir, export_dir)
+    path = Path(data_dir) / "taxonomy.yaml"
+    subtopics = synthetic().load_taxonomy(path if path.exists() else None).subtopics
+    if "concern" in subtopics.columns:  # summaries of ordinary topics: the audit judges privacy, not harm
+        subtopics = subtopics[pd.to_numeric(subtopics["concern"], errors="coerce").fillna(0) <= 1]
+    backend_obj = get_backend(backend)
+    auditor: dict[str, Any] = {"backend": backend_obj.name, "heuristic": backend_obj.heuristic}
+    if n_audit_items > 0:
+        items = audit_items(data_dir, n_audit_items, seed=seed, subtopics=subtopics)
+        auditor.update(auditor_agreement(backend_obj, items, audit_threshold, model=model))
+    headline: dict[str, Any] = {f"leak_{s['stage']}": s["share"] for s in leakage["stages"]}
+    headline.update(
+        canary_tokens=leakage["canary"]["n_tokens"],
+        canary_exported=leakage["canary"]["found_exported"],
+        suppressed_size=leakage["suppressed"]["size"],
+        suppressed_audit=leakage["suppressed"]["audit"],
+        auditor_agreement=auditor.get("agreement"),
+        auditor_recall=auditor.get("recall"),
+    )
+    return {
+        "headline": headline,
+        "leakage": leakage,
+        "auditor": auditor,
+        "stage_costs": stage_costs(result.manifest).to_dict("records"),
+    }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return None if np.isnan(value) else float(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if value is pd.NA:
+        return None
+    return str(value)
+
+
+def _finite(obj: Any) -> Any:
+    """NaN and infinities → None, recursively (plain JSON has no NaN)."""
+    if isinstance(obj, float) and not np.isfinite(obj):
+        return None
+    if isinstance(obj, Mapping):
+        return {str(k): _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite(v) for v in obj]
+    return obj
+
+
+def write_metrics(
+    output_dir: str | os.PathLike[str],
+    *,
+    notebook: str,
+    parameters: Mapping[str, Any],
+    metrics: Mapping[str, Any],
+    timings: Mapping[str, float] | None = None,
+    run_dir: str | os.PathLike[str] | None = None,
+) -> Path:
+    """Write ``output_dir/metrics.json``: plain JSON with the parameters, metrics and timings.
+
+    Layout: ``{"metrics_version", "notebook", "parameters", "timings", "run_dir", <metrics>}``,
+    the metrics' top-level keys (``accuracy``, ``levels``, ``leakage``, ...) at the top level.
+    """
+    from cliokit.rundir import write_json
+
+    doc = {
+        "metrics_version": METRICS_VERSION,
+        "notebook": notebook,
+        "parameters": dict(parameters),
+        "timings": dict(timings or {}),
+        "run_dir": os.fspath(run_dir) if run_dir is not None else None,
+        **metrics,
+    }
+    plain = _finite(json.loads(json.dumps(doc, default=_plain)))
+    path = Path(output_dir) / "metrics.json"
+    write_json(plain, path)
+    return path
+
+
+def reconstruction_figures(metrics: Mapping[str, Any], output_dir: str | os.PathLike[str]) -> dict[str, Any]:
+    """Build and save (PNG + SVG) the reconstruction charts; returns name → chart."""
+    from cliokit.evals import figures
+
+    charts = {
+        "accuracy_by_language": figures.accuracy_by_language_chart(metrics["accuracy"]),
+        "accuracy_by_category": figures.category_accuracy_chart(metrics["accuracy"]),
+        "level_scores": figures.level_scores_chart(pd.DataFrame(metrics["levels"])),
+    }
+    for name, chart in charts.items():
+        figures.save_chart(chart, Path(output_dir) / name)
+    return charts
+
+
+def privacy_figures(metrics: Mapping[str, Any], output_dir: str | os.PathLike[str]) -> dict[str, Any]:
+    """Build and save (PNG + SVG) the privacy charts; returns name → chart."""
+    from cliokit.evals import figures
+
+    charts = {
+        "leakage_by_stage": figures.leakage_chart(metrics["leakage"]),
+        "leakage_by_kind": figures.leakage_by_kind_chart(metrics["leakage"]),
+    }
+    for name, chart in charts.items():
+        figures.save_chart(chart, Path(output_dir) / name)
+    return charts
