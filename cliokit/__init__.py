@@ -5,8 +5,9 @@ Public names are imported lazily, so ``import cliokit`` stays cheap.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cliokit._lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -43,7 +44,4 @@ if TYPE_CHECKING:
     from cliokit.result import ClioResult
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'cliokit' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -82,24 +82,14 @@ class AnthropicBackend(SDKBackend):
     env_url = "ANTHROPIC_BASE_URL"
 
     def __init__(
-        self,
-        model: str = "",
-        models: Mapping[str, str] | None = None,
-        base_url: str | None = None,
-        api_key: str | None = None,
-        timeout_s: float = 120.0,
-        max_concurrency: int = 8,
-        max_retries: int = 4,
-        prompt_caching: bool = True,
-        thinking: str = "off",
-        effort: str | None = None,
+        self, *, prompt_caching: bool = True, thinking: str = "off", effort: str | None = None, **common: Any
     ) -> None:
-        super().__init__(model, models, base_url, api_key, timeout_s, max_concurrency, max_retries)
+        super().__init__(**common)
         self.prompt_caching = prompt_caching
         self.thinking = thinking
         self.effort = effort
         self._no_prefill: set[str] = set()  # models that reject an assistant prefill (Claude 4.6 and later)
-        kwargs: dict[str, Any] = {"timeout": timeout_s, "max_retries": 0}
+        kwargs: dict[str, Any] = {"timeout": self.timeout_s, "max_retries": 0}
         if self._api_key:
             kwargs["api_key"] = self._api_key
         if self.base_url:

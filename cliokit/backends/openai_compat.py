@@ -9,7 +9,6 @@ it. ``OPENAI_BASE_URL`` and ``OPENAI_API_KEY`` are honoured; local servers need 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
 from typing import Any
 
 from cliokit.backends._sdk import PREFILL_NOTE, SDKBackend, redact, strip_prefill, translate
@@ -45,24 +44,15 @@ class OpenAICompatibleBackend(SDKBackend):
     env_key = "OPENAI_API_KEY"
     env_url = "OPENAI_BASE_URL"
 
-    def __init__(
-        self,
-        model: str = "",
-        models: Mapping[str, str] | None = None,
-        base_url: str | None = None,
-        api_key: str | None = None,
-        timeout_s: float = 120.0,
-        max_concurrency: int = 8,
-        max_retries: int = 4,
-    ) -> None:
-        if not model and not models:
+    def __init__(self, **common: Any) -> None:
+        if not common.get("model") and not common.get("models"):
             raise ConfigError(
                 "the openai backend needs a model id: set `backend.model` (or `--model`), e.g. the name "
                 "your vLLM / Ollama / llama.cpp server serves"
             )
-        super().__init__(model, models, base_url, api_key, timeout_s, max_concurrency, max_retries)
+        super().__init__(**common)
         kwargs: dict[str, Any] = {
-            "timeout": timeout_s,
+            "timeout": self.timeout_s,
             "max_retries": 0,
             "api_key": self._api_key or "no-key",  # local servers ignore it; the SDK insists on one
         }

@@ -10,8 +10,9 @@ Public names are imported lazily, so ``import cliokit.evals`` (done by the CLI) 
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cliokit._lazy import lazy_exports
 
 _EXPORTS = {
     "map_clusters_to_categories": "cliokit.evals.mapping",
@@ -49,7 +50,4 @@ if TYPE_CHECKING:
     from cliokit.evals.runs import stage_costs as stage_costs
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'cliokit.evals' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -13,8 +13,9 @@ Public names are imported lazily: ``import cliokit.synthetic`` loads neither Fak
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cliokit._lazy import lazy_exports
 
 _EXPORTS = {
     "load_taxonomy": "cliokit.synthetic.taxonomy",
@@ -62,7 +63,4 @@ if TYPE_CHECKING:
     )
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'cliokit.synthetic' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)

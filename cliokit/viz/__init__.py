@@ -17,8 +17,9 @@ Examples
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cliokit._lazy import lazy_exports
 
 _EXPORTS = {
     "map_chart": "cliokit.viz.map",
@@ -106,7 +107,4 @@ if TYPE_CHECKING:
     from cliokit.viz.tree import cluster_selection, icicle_chart, linked_view, treemap_chart
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'cliokit.viz' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)
