@@ -1,4 +1,4 @@
-"""Both evaluation notebooks end to end under papermill, on tiny parameters (needs the generator)."""
+"""Both evaluation notebooks end to end under papermill, on tiny parameters."""
 
 from __future__ import annotations
 
@@ -7,20 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from cliokit.errors import CliokitError
 from cliokit.evals.runner import run_grid
+from cliokit.synthetic import available_languages
 
 EVALS = Path(__file__).resolve().parents[1] / "evals"
 
 
 def _generator_languages() -> list[str]:
-    try:
-        from cliokit.evals._synth import synthetic
-
-        synthetic()
-        from cliokit.synthetic import available_languages
-    except (ImportError, CliokitError) as exc:
-        pytest.skip(f"cliokit.synthetic.generate is not available yet: {exc}")
     langs = list(available_languages())
     preferred = [x for x in ("en", "de", "ja", "ar", "es", "zh") if x in langs]
     return (preferred or langs)[:3]

@@ -62,9 +62,9 @@ def _planted_of(source: Any) -> pd.DataFrame:
 
 
 def _default_subtopics() -> list[str]:
-    from cliokit.evals._synth import synthetic
+    from cliokit.synthetic import load_taxonomy
 
-    subtopics = synthetic().load_taxonomy().subtopics
+    subtopics = load_taxonomy().subtopics
     ordinary = subtopics[subtopics["concern"] <= 1]  # the audit judges privacy, not harm
     names: list[str] = ordinary["subtopic_name"].astype(str).tolist()
     return names

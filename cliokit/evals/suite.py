@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 
 from cliokit.errors import ConfigError
-from cliokit.evals._synth import synthetic
 from cliokit.result import ClioResult
 
 logger = logging.getLogger(__name__)
@@ -69,7 +68,7 @@ def prepare_data(
             raise ConfigError(f"`synth_dir` must be a synthetic data set directory; got {str(synth_dir)!r}")
         return path
     path = Path(output_dir) / "data"
-    wanted = {
+    wanted: dict[str, Any] = {
         "n": int(n_conversations),
         "languages": parse_languages(languages),
         "seed": int(seed),
@@ -80,17 +79,24 @@ def prepare_data(
     if marker.exists() and json.loads(marker.read_text(encoding="utf-8")) == wanted:
         logger.info("reusing the data set in %s", path)
         return path
-    syn = synthetic()
-    data = syn.generate(
+    from cliokit import synthetic
+
+    data = synthetic.generate(
         wanted["n"],
         wanted["languages"],
         seed=wanted["seed"],
         pii_rate=wanted["pii_rate"],
         concern_rate=wanted["concern_rate"],
     )
-    syn.write_synthetic(data, path)
+    synthetic.write_synthetic(data, path)
     marker.write_text(json.dumps(wanted), encoding="utf-8")
     return path
+
+
+def _load_taxonomy(path: Path | None) -> Any:
+    from cliokit.synthetic import load_taxonomy
+
+    return load_taxonomy(path)
 
 
 def run_pipeline(
@@ -132,7 +138,7 @@ def read_categories(data_dir: str | os.PathLike[str], *, describe: bool = True) 
     ``describe=True`` adds ``description``: the category's subtopic names joined by ``"; "``.
     """
     path = Path(data_dir) / "taxonomy.yaml"
-    taxonomy = synthetic().load_taxonomy(path if path.exists() else None)
+    taxonomy = _load_taxonomy(path if path.exists() else None)
     categories: pd.DataFrame = taxonomy.categories.copy()
     if describe:
         subs = taxonomy.subtopics.groupby("category")["subtopic_name"].agg(lambda s: "; ".join(map(str, s)))
@@ -263,7 +269,7 @@ def evaluate_privacy(
     export_run(result, export_dir)
     leakage = leakage_by_stage(data_dir, result.run_dir, export_dir)
     path = Path(data_dir) / "taxonomy.yaml"
-    subtopics = synthetic().load_taxonomy(path if path.exists() else None).subtopics
+    subtopics = _load_taxonomy(path if path.exists() else None).subtopics
     if "concern" in subtopics.columns:  # summaries of ordinary topics: the audit judges privacy, not harm
         subtopics = subtopics[pd.to_numeric(subtopics["concern"], errors="coerce").fillna(0) <= 1]
     backend_obj = get_backend(backend)
