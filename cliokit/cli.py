@@ -133,8 +133,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
         f"{result.run_dir}: {counts['accepted']} conversations ({counts['rejected']} rejected, "
         f"{counts.get('facets_failed', 0)} facet failures), {result.levels} levels, "
         f"{counts['clusters'] - counts['clusters_suppressed']} clusters shown, "
-        f"{counts['clusters_suppressed']} suppressed; {total.get('calls', 0)} model calls, "
-        f"{total.get('cache_hits', 0)} cached, ${total.get('cost_usd', 0):.4f}"
+        f"{counts['clusters_suppressed']} suppressed; "
+        + (
+            "offline heuristics, no model calls"
+            if result.manifest["backend"].get("heuristic")
+            else f"{total.get('calls', 0)} model calls, {total.get('cache_hits', 0)} cached, "
+            f"${total.get('cost_usd', 0):.4f}"
+        )
     )
     return 0
 

@@ -22,6 +22,7 @@ import pandas as pd
 
 from cliokit.errors import ConfigError
 from cliokit.result import ClioResult
+from cliokit.synthetic import generate, load_taxonomy, write_synthetic
 
 logger = logging.getLogger(__name__)
 
@@ -79,24 +80,16 @@ def prepare_data(
     if marker.exists() and json.loads(marker.read_text(encoding="utf-8")) == wanted:
         logger.info("reusing the data set in %s", path)
         return path
-    from cliokit import synthetic
-
-    data = synthetic.generate(
+    data = generate(
         wanted["n"],
         wanted["languages"],
         seed=wanted["seed"],
         pii_rate=wanted["pii_rate"],
         concern_rate=wanted["concern_rate"],
     )
-    synthetic.write_synthetic(data, path)
+    write_synthetic(data, path)
     marker.write_text(json.dumps(wanted), encoding="utf-8")
     return path
-
-
-def _load_taxonomy(path: Path | None) -> Any:
-    from cliokit.synthetic import load_taxonomy
-
-    return load_taxonomy(path)
 
 
 def run_pipeline(
@@ -138,7 +131,7 @@ def read_categories(data_dir: str | os.PathLike[str], *, describe: bool = True) 
     ``describe=True`` adds ``description``: the category's subtopic names joined by ``"; "``.
     """
     path = Path(data_dir) / "taxonomy.yaml"
-    taxonomy = _load_taxonomy(path if path.exists() else None)
+    taxonomy = load_taxonomy(path if path.exists() else None)
     categories: pd.DataFrame = taxonomy.categories.copy()
     if describe:
         subs = taxonomy.subtopics.groupby("category")["subtopic_name"].agg(lambda s: "; ".join(map(str, s)))
@@ -269,7 +262,7 @@ def evaluate_privacy(
     export_run(result, export_dir)
     leakage = leakage_by_stage(data_dir, result.run_dir, export_dir)
     path = Path(data_dir) / "taxonomy.yaml"
-    subtopics = _load_taxonomy(path if path.exists() else None).subtopics
+    subtopics = load_taxonomy(path if path.exists() else None).subtopics
     if "concern" in subtopics.columns:  # summaries of ordinary topics: the audit judges privacy, not harm
         subtopics = subtopics[pd.to_numeric(subtopics["concern"], errors="coerce").fillna(0) <= 1]
     backend_obj = get_backend(backend)
