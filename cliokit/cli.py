@@ -128,7 +128,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     data = args.input[0] if len(args.input) == 1 else args.input
     result = run(data, cfg, out=args.out)
     counts = result.manifest["counts"]
-    total = result.manifest["usage"].get("total", {})
+    total = result.manifest["usage"].get("this_run", {})
     print(
         f"{result.run_dir}: {counts['accepted']} conversations ({counts['rejected']} rejected, "
         f"{counts.get('facets_failed', 0)} facet failures), {result.levels} levels, "

@@ -212,7 +212,9 @@ def run(
             if backend_obj.policy.cache is not None:
                 backend_obj.policy.cache.close()
             backend_obj.policy = None
-    m.usage["total"] = _total_usage(m.usage)
+    m.usage["total"] = _total_usage({k: v for k, v in m.usage.items() if k not in ("total", "this_run")})
+    # stages skipped on a resume keep the usage that produced their outputs; this run's own calls:
+    m.usage["this_run"] = _total_usage({k: u.as_dict() for k, u in runner.usage.items()})
     m.status = "complete"
     rd.save()
     logger.info("run complete: %s", run_path)
@@ -246,9 +248,7 @@ def call_policy(backend: Backend, cfg: Config, rd: RunDir) -> CallPolicy:
 def _total_usage(usage: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """Sum of the numeric usage fields over stages."""
     total: dict[str, Any] = {}
-    for name, stage in usage.items():
-        if name == "total":
-            continue
+    for stage in usage.values():
         for key, value in stage.items():
             if isinstance(value, int | float) and not isinstance(value, bool):
                 total[key] = total.get(key, 0) + value

@@ -377,6 +377,11 @@ def test_pipeline_end_to_end_through_the_stub(stub, tmp_path, name):
     assert stub.model_calls == calls
     assert again.manifest["usage"]["total"]["calls"] == 0
     assert again.manifest["usage"]["facets"]["cache_hits"] == 120
+    # resuming into the same directory skips every stage: no call this run, the old usage is kept
+    resumed = cliokit.run(df, cfg, out=tmp_path / "r")
+    assert stub.model_calls == calls
+    assert resumed.manifest["usage"]["this_run"] == {}
+    assert resumed.manifest["usage"]["total"]["calls"] == m["usage"]["total"]["calls"]
     pd.testing.assert_frame_equal(
         again.clusters.drop(columns=["keywords"]), result.clusters.drop(columns=["keywords"])
     )
