@@ -402,6 +402,7 @@ def test_stage_costs():
         "usage": {
             "facets": {"calls": 10, "input_tokens": 900, "output_tokens": 50, "failures": 1},
             "audit": {"calls": 3},
+            "this_run": {"calls": 13},
         },
     }
     df = stage_costs(manifest)

@@ -44,7 +44,8 @@ def stage_costs(manifest: Mapping[str, Any]) -> pd.DataFrame:
     """
     stages = manifest.get("stages") or {}
     usage = manifest.get("usage") or {}
-    names = list(stages) + [u for u in usage if u not in stages]
+    # ``this_run`` sums what one invocation spent (a resume may spend nothing): not a stage
+    names = list(stages) + [u for u in usage if u not in stages and u != "this_run"]
     rows = []
     has_cost = any("cost_usd" in (u or {}) for u in usage.values())
     for name in names:
