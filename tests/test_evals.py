@@ -27,6 +27,7 @@ from cliokit.evals import (
     reconstruction_accuracy,
     stage_costs,
 )
+from cliokit.evals.mapping import map_clusters_by_centroid
 from cliokit.evals.runs import flatten, markdown_table
 
 
@@ -494,3 +495,21 @@ def test_figures_build_and_save(tmp_path):
         assert chart.to_dict()["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
     with pytest.raises(ValueError, match="formats"):
         figures.save_chart(charts[0], tmp_path / "x", formats=("pdf",))
+
+
+def test_map_clusters_by_centroid_uses_member_embeddings_and_skips_excluded():
+    class Fixed(HashEmbedder):
+        """Category texts embed to fixed unit vectors."""
+
+        def embed(self, texts, **kwargs):
+            table = {"Cooking": [1.0, 0.0], "Coding": [0.0, 1.0]}
+            return np.array([table[t] for t in texts], dtype=np.float32)
+
+    categories = pd.DataFrame({"category": ["cook", "code"], "category_name": ["Cooking", "Coding"]})
+    emb = np.array([[0.9, 0.1], [0.8, 0.2], [0.1, 0.9], [0.3, 0.7], [0.2, 0.8]], dtype=np.float32)
+    ids = ["0-0", "0-0", "0-1", "0-1", "0-2"]
+    m = map_clusters_by_centroid(emb, ids, categories, Fixed(), exclude={"0-2"})
+    assert m.to_dict() == {"0-0": "cook", "0-1": "code", "0-2": m["0-2"]} and pd.isna(m["0-2"])
+    assert m.attrs["method"] == "centroid"
+    with pytest.raises(ConfigError):
+        map_clusters_by_centroid(emb, ids[:3], categories, Fixed())

@@ -41,6 +41,7 @@ def test_reconstruction_notebook(recon_run: Path):
     assert m["notebook"] == "reconstruction" and m["parameters"]["n_conversations"] == 200
     acc = m["accuracy"]
     assert acc["n"] == 200 and 0.0 <= acc["accuracy"] <= 1.0
+    assert 0.0 <= m["centroid_mapping"]["accuracy"] <= 1.0 and m["headline"]["accuracy_centroid"] is not None
     assert set(acc["per_language"]) == set(m["parameters"]["languages"].split(","))
     assert acc["random_baseline"] == pytest.approx(1 / 25)  # 20 ordinary + 5 concerning categories
     assert 0 < acc["majority_baseline"] < 1

@@ -16,6 +16,7 @@ from cliokit._lazy import lazy_exports
 
 _EXPORTS = {
     "map_clusters_to_categories": "cliokit.evals.mapping",
+    "map_clusters_by_centroid": "cliokit.evals.mapping",
     "reconstruction_accuracy": "cliokit.evals.reconstruction",
     "partition_scores": "cliokit.evals.reconstruction",
     "level_scores": "cliokit.evals.reconstruction",
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from cliokit.evals.leakage import normalise as normalise
     from cliokit.evals.leakage import stage_texts as stage_texts
     from cliokit.evals.mapping import MAP_CATEGORY as MAP_CATEGORY
+    from cliokit.evals.mapping import map_clusters_by_centroid as map_clusters_by_centroid
     from cliokit.evals.mapping import map_clusters_to_categories as map_clusters_to_categories
     from cliokit.evals.reconstruction import level_scores as level_scores
     from cliokit.evals.reconstruction import partition_scores as partition_scores

@@ -7,7 +7,7 @@ snapping paraphrased answers to the nearest candidate and falling back to the em
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import numpy as np
@@ -263,3 +263,56 @@ def _snap_answers(
         for k, text, vec in zip(fuzzy, fuzzy_answers, answer_vecs, strict=True):
             out[k] = snap(text, cat_names, vec, name_vecs)
     return out
+
+
+def map_clusters_by_centroid(
+    embeddings: np.ndarray,
+    cluster_ids: Sequence[Any],
+    categories: pd.DataFrame,
+    embedder: Embedder,
+    *,
+    exclude: Collection[Any] = (),
+) -> pd.Series:
+    """Assign every cluster to the category nearest to the mean embedding of its conversations.
+
+    An embedding-only reading of the clusters that leaves their names out: set beside
+    :func:`map_clusters_to_categories` it separates what the cluster names lose from what the
+    clustering loses. ``embeddings`` must come from ``embedder`` (the run's embedder), one row
+    per entry of ``cluster_ids``. Clusters in ``exclude`` (suppressed ones, which publish
+    nothing) get ``NaN``, so their conversations count as wrong, as in the name-based mapping.
+
+    Parameters
+    ----------
+    embeddings : ndarray of shape (n_conversations, dim)
+        L2-normalised conversation embeddings (``embeddings.npy``).
+    cluster_ids : sequence, length n_conversations
+        Each conversation's base cluster id (None for conversations without one).
+    categories : DataFrame
+        ``category`` and ``category_name`` (optional ``description``, as in
+        :func:`map_clusters_to_categories`).
+    embedder : Embedder
+        The run's embedder, for the category texts.
+    exclude : collection, default=()
+        Cluster ids to leave unmapped.
+
+    Returns
+    -------
+    Series
+        Index ``cluster_id``, values category ids, named ``category``; ``attrs["method"] =
+        "centroid"``.
+    """
+    ids = pd.Series(list(cluster_ids), dtype=object)
+    if len(ids) != len(embeddings):
+        raise ConfigError(f"{len(ids)} cluster ids for {len(embeddings)} embeddings")
+    cat_vecs = np.asarray(embedder.embed(_category_texts(categories), progress=False), dtype=np.float64)
+    out: dict[Any, Any] = {}
+    for cluster_id, rows in ids.groupby(ids, dropna=True).groups.items():
+        if cluster_id in exclude:
+            out[cluster_id] = np.nan
+            continue
+        centre = np.asarray(embeddings[np.asarray(rows)], dtype=np.float64).mean(axis=0)
+        out[cluster_id] = categories["category"].iloc[int(np.argmax(cat_vecs @ centre))]
+    mapping = pd.Series(out, name="category", dtype=object)
+    mapping.index.name = "cluster_id"
+    mapping.attrs = {"method": "centroid"}
+    return mapping

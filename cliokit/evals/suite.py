@@ -160,7 +160,9 @@ def evaluate_reconstruction(
         ``headline`` (scalars for grid tables: accuracy, baselines, ARI/NMI of the base level
         vs subtopics and of the top level vs categories, accuracy per language),
         ``accuracy`` (:func:`reconstruction_accuracy`), ``mapping`` (method, fallbacks,
-        unmapped and mapped cluster counts), ``levels`` (:func:`level_scores` records) and
+        unmapped and mapped cluster counts), ``centroid_mapping`` (accuracy overall and per
+        language when clusters are mapped by their conversations' mean embedding instead of
+        their names, :func:`map_clusters_by_centroid`), ``levels`` (:func:`level_scores` records) and
         ``stage_costs`` (:func:`stage_costs` records).
     clusters : DataFrame
         Base clusters: ``cluster_id``, ``name``, ``n_conversations``, ``suppressed``,
@@ -170,7 +172,7 @@ def evaluate_reconstruction(
     from cliokit.backends import get_backend
     from cliokit.backends.calls import StageUsage
     from cliokit.embedders import get_embedder
-    from cliokit.evals.mapping import map_clusters_to_categories
+    from cliokit.evals.mapping import map_clusters_by_centroid, map_clusters_to_categories
     from cliokit.evals.reconstruction import level_scores, reconstruction_accuracy
     from cliokit.evals.runs import stage_costs
 
@@ -190,6 +192,14 @@ def evaluate_reconstruction(
     )
     level0 = result.assignments.set_index("conversation_id")["level_0"]
     accuracy = reconstruction_accuracy(labels, level0, mapping, n_categories=len(categories))
+    by_centroid = map_clusters_by_centroid(
+        result.embeddings,
+        result.assignments["level_0"].tolist(),
+        categories,
+        get_embedder(embedder),
+        exclude=set(base.loc[base["suppressed"], "cluster_id"]),
+    )
+    centroid = reconstruction_accuracy(labels, level0, by_centroid, n_categories=len(categories))
     merged = labels.merge(result.assignments[["conversation_id", "level_0"]], on="conversation_id")
     majority = merged.groupby("level_0")["category"].agg(
         majority_category=lambda s: s.value_counts().index[0],
@@ -204,6 +214,7 @@ def evaluate_reconstruction(
     sub = levels[(levels["level"] == 0) & (levels["target"] == "subtopic")].iloc[0]
     headline = {
         "accuracy": accuracy["accuracy"],
+        "accuracy_centroid": centroid["accuracy"],
         "oracle_accuracy": accuracy["oracle_accuracy"],
         "random_baseline": accuracy["random_baseline"],
         "majority_baseline": accuracy["majority_baseline"],
@@ -225,6 +236,7 @@ def evaluate_reconstruction(
             "n_mapped": int(mapping.notna().sum()),
             "usage": usage.as_dict(),
         },
+        "centroid_mapping": {"accuracy": centroid["accuracy"], "per_language": centroid["per_language"]},
         "levels": levels.to_dict("records"),
         "stage_costs": stage_costs(result.manifest).to_dict("records"),
     }
