@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from cliokit.backends.base import Usage
+from cliokit.backends.base import Usage, prompt_tokens
 from cliokit.backends.calls import call_cost, price_for
 from cliokit.config import Config, resolve_k, resolve_levels
 from cliokit.facets import facet_requests
@@ -85,7 +85,7 @@ def estimate_run(
     n = scale_to or n_loaded
     factor = n / max(1, n_loaded)
     requests = facet_requests(conversations, cfg.facets)
-    facet_in = sum(_prompt_tokens(r.system, r.messages) for r in requests) * factor
+    facet_in = sum(prompt_tokens(r) for r in requests) * factor
     a = ASSUMED_TOKENS
     facet_out = n * (a["facet_answer"] + a["custom_facet_answer"] * len(cfg.facets.custom))
     rows = [_row("facets", models["facets"], n, facet_in, facet_out, cfg)]
@@ -152,7 +152,3 @@ def _add(acc: list[float], calls: int, input_per_call: float, output_per_call: f
     acc[0] += calls
     acc[1] += calls * input_per_call
     acc[2] += calls * output_per_call
-
-
-def _prompt_tokens(system: str, messages: tuple[Mapping[str, str], ...]) -> int:
-    return estimate_tokens(system + "".join(m["content"] for m in messages))

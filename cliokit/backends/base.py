@@ -203,7 +203,8 @@ def _backoff(attempt: int, retry_after: float | None, base: float) -> float:
     return base * (2**attempt) * (0.5 + random.random())  # noqa: S311 - jitter, not crypto
 
 
-def _prompt_tokens(request: ModelRequest) -> int:
+def prompt_tokens(request: ModelRequest) -> int:
+    """Estimated input tokens of ``request`` (system + messages; :func:`cliokit.load.estimate_tokens`)."""
     from cliokit.load import estimate_tokens
 
     return estimate_tokens(request.system + "".join(m["content"] for m in request.messages))
@@ -226,7 +227,7 @@ async def _complete_async(
             attempt = 0
             while True:
                 if policy.limiter is not None:
-                    await policy.limiter.acquire(_prompt_tokens(request) + request.max_tokens // 4)
+                    await policy.limiter.acquire(prompt_tokens(request) + request.max_tokens // 4)
                 start = time.perf_counter()
                 try:
                     result = await backend.complete_one(request)
