@@ -35,7 +35,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from cliokit import heuristics  # noqa: E402
+from cliokit.offline import heuristics  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "external_data"
 XSID_LANGS = ("en", "de", "da", "it", "nl", "id", "tr", "zh", "ja", "ar", "sr", "kk", "lt")

@@ -1,23 +1,25 @@
 """Stage 1: facets. One structured model call per conversation extracts every model facet.
 
 Built-in facets: ``request``, ``task``, ``language``, ``concerning`` (1–5), plus the user's custom
-facets and computed ones (``n_turns``, ``n_messages``, ``user_chars``, ``assistant_chars``).
+facets and computed ones (``n_turns``, ``n_messages``, ``user_chars``, ``assistant_chars``). A
+facet extractor answers for each conversation: :class:`ModelFacets` asks a model, and
+:class:`cliokit.offline.OfflineFacets` uses the offline heuristics.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 import pandas as pd
 
 from cliokit.backends.base import Backend, ModelRequest
 from cliokit.backends.calls import Failure, StageUsage, ask
 from cliokit.config import CustomFacet, FacetsConfig
-from cliokit.heuristics import computed_facets
 from cliokit.prompts import FACETS, facet_tag, render_custom_facets, tag
+from cliokit.text import role_texts
 
 logger = logging.getLogger(__name__)
 
@@ -33,28 +35,77 @@ def render_conversation(messages: Sequence[dict[str, Any]]) -> str:
     return "\n\n".join(f"{_ROLE_LABEL.get(m['role'], m['role'])}: {m['content']}" for m in messages)
 
 
+def computed_facets(messages: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+    """``n_turns`` (user messages), ``n_messages``, ``user_chars`` and ``assistant_chars``."""
+    user = role_texts(messages, "user")
+    assistant = role_texts(messages, "assistant")
+    return {
+        "n_turns": len(user),
+        "n_messages": len(messages),
+        "user_chars": sum(map(len, user)),
+        "assistant_chars": sum(map(len, assistant)),
+    }
+
+
 def facet_requests(conversations: pd.DataFrame, cfg: FacetsConfig, model: str = "") -> list[ModelRequest]:
     """One facets request per conversation (``conversation_id`` and ``messages`` columns)."""
     custom_text = render_custom_facets(cfg.custom)
-    custom_payload = [f.model_dump() for f in cfg.custom]
-    requests = []
-    for cid, messages in zip(conversations["conversation_id"], conversations["messages"], strict=True):
-        msgs = [dict(m) for m in messages]
-        requests.append(
-            FACETS.request(
-                str(cid),
-                {
-                    "messages": msgs,
-                    "custom": custom_payload,
-                    "request_max_chars": cfg.request_max_chars,
-                },
-                model=model,
-                max_tokens=400 + 80 * len(cfg.custom),
-                conversation=render_conversation(msgs),
-                custom=custom_text,
-            )
+    return [
+        FACETS.request(
+            str(cid),
+            model=model,
+            max_tokens=400 + 80 * len(cfg.custom),
+            conversation=render_conversation(list(messages)),
+            custom=custom_text,
         )
-    return requests
+        for cid, messages in zip(conversations["conversation_id"], conversations["messages"], strict=True)
+    ]
+
+
+class FacetExtractor(Protocol):
+    """Answers the facet questions for each conversation (a dict of facets or a Failure each)."""
+
+    #: ``facet_source`` of every row it produces.
+    source: str
+
+    def key(self) -> dict[str, Any]:
+        """What the fingerprint of the facets depends on."""
+        ...
+
+    def extract(
+        self, conversations: pd.DataFrame, cfg: FacetsConfig, usage: StageUsage, progress: bool | None
+    ) -> list[dict[str, Any] | Failure]:
+        """One answer per row of ``conversations``."""
+        ...
+
+
+class ModelFacets:
+    """Clio's facet extraction: one model call per conversation (the ``facets`` prompt)."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self.source = backend.model_id("facets")
+
+    def key(self) -> dict[str, Any]:
+        """Backend, model and prompt hash."""
+        return {
+            "kind": "model",
+            "backend": self.backend.describe(),
+            "model": self.source,
+            "prompt": FACETS.hash,
+        }
+
+    def extract(
+        self, conversations: pd.DataFrame, cfg: FacetsConfig, usage: StageUsage, progress: bool | None
+    ) -> list[dict[str, Any] | Failure]:
+        return ask(
+            self.backend,
+            facet_requests(conversations, cfg, model=self.source),
+            lambda text: parse_facets(text, cfg.custom, cfg.request_max_chars),
+            usage,
+            progress=progress,
+            desc="facets",
+        )
 
 
 def _custom_value(facet: CustomFacet, raw: str | None) -> Any:
@@ -103,11 +154,10 @@ def parse_facets(text: str, custom: Sequence[CustomFacet] = (), max_chars: int =
 
 def extract_facets(
     conversations: pd.DataFrame,
-    backend: Backend,
+    extractor: FacetExtractor,
     cfg: FacetsConfig,
     usage: StageUsage,
     *,
-    model: str = "",
     progress: bool | None = None,
 ) -> pd.DataFrame:
     """Facets of every conversation.
@@ -116,8 +166,8 @@ def extract_facets(
     ----------
     conversations : DataFrame
         Columns ``conversation_id``, ``user_id``, ``messages`` (already scrubbed and truncated).
-    backend : Backend
-        Answers the facets prompt.
+    extractor : FacetExtractor
+        Answers the facet questions (:class:`ModelFacets` or :class:`cliokit.offline.OfflineFacets`).
     cfg : FacetsConfig
         Custom facets and length limits.
     usage : StageUsage
@@ -130,16 +180,8 @@ def extract_facets(
         one column per custom facet, the computed facets, ``facet_source`` and ``facet_error``
         (None where extraction worked). Failed rows keep their computed facets.
     """
-    requests = facet_requests(conversations, cfg, model=model)
-    answers = ask(
-        backend,
-        requests,
-        lambda text: parse_facets(text, cfg.custom, cfg.request_max_chars),
-        usage,
-        progress=progress,
-        desc="facets",
-    )
-    source = f"heuristic:{backend.name}" if backend.heuristic else backend.model_id("facets")
+    answers = extractor.extract(conversations, cfg, usage, progress)
+    source = extractor.source
     rows = []
     for cid, uid, messages, answer in zip(
         conversations["conversation_id"],

@@ -1,4 +1,4 @@
-"""Stage 6: the multi-level hierarchy, Clio's algorithm, level by level.
+"""Stage 6: the multi-level hierarchy, level by level, with the privacy filter at every level.
 
 For each new level: embed the children's names and descriptions, group them into neighbourhoods
 (k-means, about ``neighbourhood_size`` each), propose parent names per neighbourhood (seeing a few
@@ -17,17 +17,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
 from cliokit.backends.base import Backend
 from cliokit.backends.calls import Failure, StageUsage, ask
-from cliokit.backends.offline import offline_dedupe, offline_propose
+from cliokit.cluster import centroids
 from cliokit.config import HierarchyConfig
-from cliokit.name import merge_keywords, parse_name, unique_names
+from cliokit.name import parse_name, unique_names
+from cliokit.offline.hierarchy import dedupe_names, propose_names
+from cliokit.privacy import PrivacyFilter
 from cliokit.prompts import ASSIGN, DEDUPE, PROPOSE, RENAME, bullet_list, tag, tags
+from cliokit.result import CLUSTER_COLUMNS
+from cliokit.text import merge_keywords
 
 logger = logging.getLogger(__name__)
 
@@ -111,204 +115,487 @@ def snap(answer: str, candidates: Sequence[str], answer_vec: np.ndarray, cand_ve
     return int(np.argmax(cand_vecs @ answer_vec))
 
 
-def build_level(
-    children: pd.DataFrame,
-    child_conv_vecs: np.ndarray,
-    n_parents: int,
-    backend: Backend,
-    embed: EmbedFn,
-    cfg: HierarchyConfig,
-    usage: StageUsage,
-    *,
-    level: int,
-    seed: int,
-    model: str = "",
-    progress: bool | None = None,
-) -> LevelResult | None:
-    """Build one level of about ``n_parents`` parents over ``children``.
+@dataclass(frozen=True)
+class LevelInput:
+    """What the hierarchy steps see of the children of one new level.
+
+    ``named`` are the children with a name (the others take part by embedding only),
+    ``named_vecs`` the embeddings of their ``"name: description"`` texts and ``conv_vecs`` every
+    child's centroid of conversation embeddings.
+    """
+
+    level: int
+    seed: int
+    names: list[str | None]
+    descriptions: list[str | None]
+    keywords: list[list[str]]
+    sizes: list[int]
+    named: np.ndarray
+    named_vecs: np.ndarray
+    conv_vecs: np.ndarray
+
+    def text(self, child: int) -> str:
+        """A child's ``"name: description"``, as the model steps show it."""
+        return _child_text(str(self.names[child]), self.descriptions[child])
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """Children (positions in ``LevelInput.named``) proposed for together, and the nearest others."""
+
+    index: int
+    members: np.ndarray
+    outside: np.ndarray
+    want: int
+
+
+class HierarchySteps(Protocol):
+    """Clio's four hierarchy steps: :class:`ModelSteps` asks a model, the offline steps use heuristics."""
+
+    def key(self) -> dict[str, Any]:
+        """What the fingerprint of a hierarchy built with these steps depends on."""
+        ...
+
+    def propose(
+        self, lv: LevelInput, hoods: Sequence[Neighbourhood], usage: StageUsage, progress: bool | None
+    ) -> list[list[str] | Failure]:
+        """Candidate parent names per neighbourhood."""
+        ...
+
+    def dedupe(
+        self, lv: LevelInput, candidates: list[str], vectors: np.ndarray, n: int, usage: StageUsage
+    ) -> list[str] | Failure:
+        """About ``n`` distinct names covering ``candidates``."""
+        ...
+
+    def assign(
+        self,
+        lv: LevelInput,
+        orders: Sequence[Sequence[int]],
+        candidates: Sequence[str],
+        cand_vecs: np.ndarray,
+        usage: StageUsage,
+        progress: bool | None,
+    ) -> list[str | Failure]:
+        """The chosen candidate name for each named child (candidates shown in ``orders``)."""
+        ...
+
+    def rename(
+        self,
+        lv: LevelInput,
+        parents: Sequence[tuple[str, list[int]]],
+        parent_keywords: Sequence[list[str]],
+        usage: StageUsage,
+        progress: bool | None,
+    ) -> list[tuple[str, str] | Failure]:
+        """``(name, description)`` of each parent from its ``(candidate name, named children)``."""
+        ...
+
+
+class ModelSteps:
+    """Clio's hierarchy steps asked of a model backend (``propose``, ``dedupe``, ``assign``, ``rename``)."""
+
+    heuristic = False
+
+    def __init__(self, backend: Backend, cfg: HierarchyConfig) -> None:
+        self.backend = backend
+        self.max_repairs = cfg.max_retries
+        self.model = backend.model_id("propose")
+
+    def key(self) -> dict[str, Any]:
+        """Backend, model and prompt hashes."""
+        return {
+            "kind": "model",
+            "backend": self.backend.describe(),
+            "models": {t: self.backend.model_id(t) for t in ("propose", "dedupe", "assign", "rename")},
+            "prompts": [t.hash for t in (PROPOSE, DEDUPE, ASSIGN, RENAME)],
+        }
+
+    def propose(
+        self, lv: LevelInput, hoods: Sequence[Neighbourhood], usage: StageUsage, progress: bool | None
+    ) -> list[list[str] | Failure]:
+        requests = [
+            PROPOSE.request(
+                f"propose-{lv.level}-{h.index}",
+                model=self.model,
+                max_tokens=1500,
+                children=bullet_list([lv.text(lv.named[i]) for i in h.members]),
+                outside=bullet_list([str(lv.names[lv.named[i]]) for i in h.outside]),
+                n_parents=str(h.want),
+            )
+            for h in hoods
+        ]
+        return ask(
+            self.backend,
+            requests,
+            parse_categories,
+            usage,
+            progress=progress,
+            desc=f"propose level {lv.level}",
+        )
+
+    def dedupe(
+        self, lv: LevelInput, candidates: list[str], vectors: np.ndarray, n: int, usage: StageUsage
+    ) -> list[str] | Failure:
+        request = DEDUPE.request(
+            f"dedupe-{lv.level}",
+            model=self.model,
+            max_tokens=2000,
+            candidates=bullet_list(candidates),
+            n_parents=str(n),
+        )
+        (answer,) = ask(self.backend, [request], parse_categories, usage, progress=False)
+        return answer
+
+    def assign(
+        self,
+        lv: LevelInput,
+        orders: Sequence[Sequence[int]],
+        candidates: Sequence[str],
+        cand_vecs: np.ndarray,
+        usage: StageUsage,
+        progress: bool | None,
+    ) -> list[str | Failure]:
+        requests = [
+            ASSIGN.request(
+                f"assign-{lv.level}-{c}",
+                model=self.model,
+                max_tokens=400,
+                candidates=bullet_list([candidates[j] for j in order]),
+                child=lv.text(c),
+            )
+            for c, order in zip(lv.named, orders, strict=True)
+        ]
+        return ask(
+            self.backend,
+            requests,
+            parse_assignment,
+            usage,
+            max_repairs=self.max_repairs,
+            progress=progress,
+            desc=f"assign level {lv.level}",
+        )
+
+    def rename(
+        self,
+        lv: LevelInput,
+        parents: Sequence[tuple[str, list[int]]],
+        parent_keywords: Sequence[list[str]],
+        usage: StageUsage,
+        progress: bool | None,
+    ) -> list[tuple[str, str] | Failure]:
+        requests = [
+            RENAME.request(
+                f"rename-{lv.level}-{p}",
+                model=self.model,
+                max_tokens=400,
+                children=bullet_list([lv.text(c) for c in kids]),
+            )
+            for p, (_, kids) in enumerate(parents)
+        ]
+        return ask(
+            self.backend, requests, parse_name, usage, progress=progress, desc=f"rename level {lv.level}"
+        )
+
+
+@dataclass(frozen=True)
+class ClioHierarchy:
+    """Clio's hierarchy builder: neighbourhoods → propose → dedupe → assign → rename, per level.
 
     Parameters
     ----------
-    children : DataFrame
-        ``cluster`` (0..n-1), ``name``, ``description``, ``keywords``, ``n_conversations``;
-        rows without a name (suppressed or unnamed) take part by embedding only.
-    child_conv_vecs : ndarray of shape (n, dim)
-        Each child's centroid of conversation embeddings (places children that have no text).
-    n_parents : int
-        Wanted number of parents.
+    steps : HierarchySteps
+        Who answers the four steps (a model, or the offline heuristics).
+    cfg : HierarchyConfig
+        Neighbourhood size and the number of nearby outside clusters shown when proposing.
+    """
+
+    steps: HierarchySteps
+    cfg: HierarchyConfig
+
+    def key(self) -> dict[str, Any]:
+        """What the fingerprint of a hierarchy built this way depends on."""
+        return {"builder": "clio", "steps": self.steps.key()}
+
+    def build_level(
+        self,
+        children: pd.DataFrame,
+        child_conv_vecs: np.ndarray,
+        n_parents: int,
+        embed: EmbedFn,
+        usage: StageUsage,
+        *,
+        level: int,
+        seed: int,
+        progress: bool | None = None,
+    ) -> LevelResult | None:
+        """Build one level of about ``n_parents`` parents over ``children``.
+
+        Parameters
+        ----------
+        children : DataFrame
+            ``cluster`` (0..n-1), ``name``, ``description``, ``keywords``, ``n_conversations``;
+            rows without a name (suppressed or unnamed) take part by embedding only.
+        child_conv_vecs : ndarray of shape (n, dim)
+            Each child's centroid of conversation embeddings (places children that have no text).
+        n_parents : int
+            Wanted number of parents.
+
+        Returns
+        -------
+        LevelResult or None
+            None when no child has text to build on.
+        """
+        rng = np.random.default_rng(seed)
+        named = np.flatnonzero(children["name"].notna().to_numpy())
+        if named.size == 0:
+            return None
+        notes: list[str] = []
+        names = children["name"].tolist()
+        descs = children["description"].tolist()
+        lv = LevelInput(
+            level=level,
+            seed=seed,
+            names=names,
+            descriptions=descs,
+            keywords=[list(k) if k is not None else [] for k in children["keywords"]],
+            sizes=children["n_conversations"].astype(int).tolist(),
+            named=named,
+            named_vecs=embed([_child_text(names[i], descs[i]) for i in named]),
+            conv_vecs=child_conv_vecs,
+        )
+        m = max(1, min(n_parents, named.size))
+
+        # 1. neighbourhoods
+        k_nb = max(1, min(named.size, round(named.size / self.cfg.neighbourhood_size)))
+        if k_nb > 1:
+            from sklearn.cluster import KMeans
+
+            nb = KMeans(n_clusters=k_nb, random_state=seed, n_init=3).fit_predict(lv.named_vecs)
+        else:
+            nb = np.zeros(named.size, dtype=np.int64)
+        hoods = []
+        for g in range(int(nb.max()) + 1):
+            members = np.flatnonzero(nb == g)
+            if members.size == 0:
+                continue
+            centre = lv.named_vecs[members].mean(axis=0)
+            outside = np.flatnonzero(nb != g)
+            outside = outside[np.argsort(-(lv.named_vecs[outside] @ centre))[: self.cfg.n_outside]]
+            hoods.append(Neighbourhood(g, members, outside, max(1, round(m * members.size / named.size))))
+
+        # 2. propose
+        candidates: list[str] = []
+        for hood, proposal in zip(hoods, self.steps.propose(lv, hoods, usage, progress), strict=True):
+            if isinstance(proposal, Failure):
+                notes.append(
+                    f"level {level}: a proposal failed ({proposal.reason}); used the embedding fallback"
+                )
+                kids = named[hood.members]
+                proposal = propose_names(
+                    child_conv_vecs[kids],
+                    [names[c] for c in kids],
+                    [lv.keywords[c] for c in kids],
+                    [lv.sizes[c] for c in kids],
+                    hood.want,
+                    seed,
+                )
+            candidates.extend(proposal)
+        candidates = _clean_candidates(candidates)
+
+        # 3. dedupe across neighbourhoods
+        if len(candidates) > m:
+            cand_vecs = embed(candidates)
+            deduped = self.steps.dedupe(lv, candidates, cand_vecs, m, usage)
+            if isinstance(deduped, Failure):
+                notes.append(f"level {level}: dedupe failed ({deduped.reason}); used the embedding fallback")
+                deduped = dedupe_names(candidates, cand_vecs, m, seed)
+            candidates = _clean_candidates(deduped) or candidates
+        cand_vecs = embed(candidates)
+
+        # 4. assign every named child (candidates shuffled per child)
+        orders = [rng.permutation(len(candidates)) for _ in named]
+        answers = self.steps.assign(lv, orders, candidates, cand_vecs, usage, progress)
+        choice = np.full(len(children), -1, dtype=np.int64)
+        text_answers = [(i, a) for i, a in enumerate(answers) if isinstance(a, str)]
+        answer_vecs = (
+            embed([a for _, a in text_answers]) if text_answers else np.zeros((0, cand_vecs.shape[1]))
+        )
+        for (i, chosen), vec in zip(text_answers, answer_vecs, strict=True):
+            choice[named[i]] = snap(chosen, candidates, vec, cand_vecs)
+        n_failed = sum(isinstance(a, Failure) for a in answers)
+        for i, a in enumerate(answers):
+            if isinstance(a, Failure):
+                choice[named[i]] = int(np.argmax(cand_vecs @ lv.named_vecs[i]))
+        if n_failed:
+            notes.append(f"level {level}: {n_failed} assignments failed; placed by embedding similarity")
+
+        # 5. drop empty parents, place children without text by conversation-space centroid
+        used = sorted({int(x) for x in choice[named]})
+        remap = {old: new for new, old in enumerate(used)}
+        parent_of_child = np.array([remap.get(int(x), -1) for x in choice], dtype=np.int64)
+        parent_conv = np.zeros((len(used), child_conv_vecs.shape[1]), dtype=np.float64)
+        for c in named:
+            parent_conv[parent_of_child[c]] += child_conv_vecs[c] * lv.sizes[c]
+        parent_conv /= np.maximum(np.linalg.norm(parent_conv, axis=1, keepdims=True), 1e-12)
+        for c in np.flatnonzero(parent_of_child < 0):
+            parent_of_child[c] = int(np.argmax(parent_conv @ child_conv_vecs[c]))
+
+        # 6. rename each parent from its named children
+        parent_kws = parent_keywords(lv.keywords, lv.sizes, parent_of_child, len(used), 8)
+        parents = [
+            (candidates[cand], [int(c) for c in named if parent_of_child[c] == p])
+            for p, cand in enumerate(used)
+        ]
+        rows: list[dict[str, Any]] = []
+        for p, ((candidate, kids), new_name) in enumerate(
+            zip(parents, self.steps.rename(lv, parents, parent_kws, usage, progress), strict=True)
+        ):
+            if isinstance(new_name, Failure):
+                name, desc = candidate, "Includes: " + "; ".join(str(names[c]) for c in kids[:6]) + "."
+                notes.append(f"level {level}: renaming parent {p} failed; kept its proposed name")
+            else:
+                name, desc = new_name
+            rows.append({"cluster": p, "name": name, "description": desc, "keywords": parent_kws[p]})
+        table = pd.DataFrame(rows, columns=["cluster", "name", "description", "keywords"])
+        table["name"] = unique_names(table["name"].tolist(), table["keywords"].tolist())
+        for note in notes:
+            logger.info(note)
+        return LevelResult(clusters=table, parent_of_child=parent_of_child, notes=notes)
+
+
+class HierarchyBuilder(Protocol):
+    """Builds one level of parents over a level of children (:class:`ClioHierarchy`)."""
+
+    def key(self) -> dict[str, Any]:
+        """What the fingerprint of a hierarchy built this way depends on."""
+        ...
+
+    def build_level(
+        self,
+        children: pd.DataFrame,
+        child_conv_vecs: np.ndarray,
+        n_parents: int,
+        embed: EmbedFn,
+        usage: StageUsage,
+        *,
+        level: int,
+        seed: int,
+        progress: bool | None = None,
+    ) -> LevelResult | None:
+        """One new level, or None when no child has text to build on."""
+        ...
+
+
+@dataclass(frozen=True)
+class Hierarchy:
+    """The finished tree: the clusters table (every level) and each conversation's cluster per level."""
+
+    clusters: pd.DataFrame
+    labels: list[np.ndarray]
+    notes: list[str]
+
+
+def build_hierarchy(
+    base: pd.DataFrame,
+    labels: np.ndarray,
+    embeddings: np.ndarray,
+    users: np.ndarray,
+    level_sizes: Sequence[int],
+    builder: HierarchyBuilder,
+    privacy: PrivacyFilter,
+    embed: EmbedFn,
+    usage: StageUsage,
+    *,
+    seed: int,
+    progress: bool | None = None,
+) -> Hierarchy:
+    """Every level above the base, each passed through the privacy filter before it is built on.
+
+    Parameters
+    ----------
+    base : DataFrame
+        The filtered base clusters (``cluster``, ``name``, ``description``, ``keywords``,
+        ``n_conversations``, ``n_users``, ``suppressed``, ``suppressed_reason``, ``audit_rating``).
+    labels : ndarray of shape (n,)
+        Base cluster of each conversation (rows of ``embeddings`` and ``users``).
+    level_sizes : sequence of int
+        Wanted number of clusters at each level above the base.
+    seed : int
+        The run's hierarchy seed; level ``d`` uses ``derive_seed(seed, f"hierarchy-{d}")``.
 
     Returns
     -------
-    LevelResult or None
-        None when no child has text to build on.
+    Hierarchy
+        ``clusters`` in the contract layout (:data:`cliokit.result.CLUSTER_COLUMNS`).
     """
-    rng = np.random.default_rng(seed)
-    named = np.flatnonzero(children["name"].notna().to_numpy())
-    if named.size == 0:
-        return None
+    from cliokit.config import derive_seed
+
+    levels = [base.assign(level=0)]
+    conv_labels = [labels]
     notes: list[str] = []
-    names = children["name"].tolist()
-    descs = children["description"].tolist()
-    kws = [list(k) if k is not None else [] for k in children["keywords"]]
-    sizes = children["n_conversations"].astype(int).tolist()
-    named_vecs = embed([_child_text(names[i], descs[i]) for i in named])
-    m = max(1, min(n_parents, named.size))
-
-    # 1. neighbourhoods
-    k_nb = max(1, min(named.size, round(named.size / cfg.neighbourhood_size)))
-    if k_nb > 1:
-        from sklearn.cluster import KMeans
-
-        nb = KMeans(n_clusters=k_nb, random_state=seed, n_init=3).fit_predict(named_vecs)
-    else:
-        nb = np.zeros(named.size, dtype=np.int64)
-
-    # 2. propose
-    requests, groups = [], []
-    for g in range(int(nb.max()) + 1):
-        members = np.flatnonzero(nb == g)
-        if members.size == 0:
-            continue
-        want = max(1, round(m * members.size / named.size))
-        centre = named_vecs[members].mean(axis=0)
-        outside = np.flatnonzero(nb != g)
-        outside = outside[np.argsort(-(named_vecs[outside] @ centre))[: cfg.n_outside]]
-        child_payload = [
-            {
-                "name": names[named[i]],
-                "keywords": kws[named[i]],
-                "size": sizes[named[i]],
-                "vector": named_vecs[i].tolist(),
-                "centroid": child_conv_vecs[named[i]].tolist(),
-            }
-            for i in members
-        ]
-        requests.append(
-            PROPOSE.request(
-                f"propose-{level}-{g}",
-                {"children": child_payload, "n_parents": want, "seed": seed + g},
-                model=model,
-                max_tokens=1500,
-                children=bullet_list([_child_text(names[named[i]], descs[named[i]]) for i in members]),
-                outside=bullet_list([names[named[i]] for i in outside]),
-                n_parents=str(want),
+    for depth, target in enumerate(level_sizes, start=1):
+        children = levels[-1]
+        built = builder.build_level(
+            children,
+            centroids(embeddings, conv_labels[-1], len(children)),
+            target,
+            embed,
+            usage,
+            level=depth,
+            seed=derive_seed(seed, f"hierarchy-{depth}"),
+            progress=progress,
+        )
+        if built is None:
+            notes.append(
+                f"level {depth}: no child had a name to build on; the hierarchy stops at {depth - 1}"
             )
-        )
-        groups.append((want, child_payload))
-    proposals = ask(
-        backend, requests, parse_categories, usage, progress=progress, desc=f"propose level {level}"
-    )
-    candidates: list[str] = []
-    for proposal, (want, payload) in zip(proposals, groups, strict=True):
-        if isinstance(proposal, Failure):
-            notes.append(f"level {level}: a proposal failed ({proposal.reason}); used the embedding fallback")
-            proposal = offline_propose(payload, want, seed)
-        candidates.extend(proposal)
-    candidates = _clean_candidates(candidates)
+            break
+        notes.extend(built.notes)
+        parent_labels = built.parent_of_child[conv_labels[-1]]
+        parents = privacy.filter(built.clusters, parent_labels, users, level=depth, usage=usage)
+        levels[-1] = children.assign(parent=built.parent_of_child)
+        levels.append(parents.assign(level=depth))
+        conv_labels.append(parent_labels)
+    levels[-1] = levels[-1].assign(parent=-1)
+    return Hierarchy(clusters=_contract_table(levels), labels=conv_labels, notes=notes)
 
-    # 3. dedupe across neighbourhoods
-    if len(candidates) > m:
-        cand_vecs = embed(candidates)
-        request = DEDUPE.request(
-            f"dedupe-{level}",
-            {
-                "candidates": [
-                    {"name": c, "vector": v.tolist()} for c, v in zip(candidates, cand_vecs, strict=True)
-                ],
-                "n_parents": m,
-                "seed": seed,
-            },
-            model=model,
-            max_tokens=2000,
-            candidates=bullet_list(candidates),
-            n_parents=str(m),
-        )
-        (deduped,) = ask(backend, [request], parse_categories, usage, progress=False)
-        if isinstance(deduped, Failure):
-            notes.append(f"level {level}: dedupe failed ({deduped.reason}); used the embedding fallback")
-            deduped = offline_dedupe(candidates, cand_vecs, m, seed)
-        candidates = _clean_candidates(deduped) or candidates
-    cand_vecs = embed(candidates)
 
-    # 4. assign every named child (candidates shuffled per request)
-    requests = []
-    for i, c in enumerate(named):
-        order = rng.permutation(len(candidates))
-        requests.append(
-            ASSIGN.request(
-                f"assign-{level}-{c}",
+def _contract_table(levels: list[pd.DataFrame]) -> pd.DataFrame:
+    """``clusters.parquet``: every level's clusters with string ids ``"{level}-{cluster}"``."""
+    frames = []
+    for depth, df in enumerate(levels):
+        parent = df["parent"].to_numpy()
+        frames.append(
+            pd.DataFrame(
                 {
-                    "child": {"name": names[c], "keywords": kws[c], "vector": named_vecs[i].tolist()},
-                    "candidates": [{"name": candidates[j], "vector": cand_vecs[j].tolist()} for j in order],
-                },
-                model=model,
-                max_tokens=400,
-                candidates=bullet_list([candidates[j] for j in order]),
-                child=_child_text(names[c], descs[c]),
+                    "cluster_id": [f"{depth}-{c}" for c in df["cluster"]],
+                    "level": depth,
+                    "parent_id": [f"{depth + 1}-{p}" if p >= 0 else None for p in parent],
+                    "name": df["name"],
+                    "description": df["description"],
+                    "n_conversations": df["n_conversations"].astype("int64"),
+                    "n_users": df["n_users"].astype("int64"),
+                    "suppressed": df["suppressed"].astype(bool),
+                    "suppressed_reason": df["suppressed_reason"],
+                    "audit_rating": df["audit_rating"].astype("Int64"),
+                    "keywords": df["keywords"].map(lambda k: list(k) if k is not None else []),
+                }
             )
         )
-    answers = ask(
-        backend,
-        requests,
-        parse_assignment,
-        usage,
-        max_repairs=cfg.max_retries,
-        progress=progress,
-        desc=f"assign level {level}",
-    )
-    choice = np.full(len(children), -1, dtype=np.int64)
-    text_answers = [(i, a) for i, a in enumerate(answers) if isinstance(a, str)]
-    answer_vecs = embed([a for _, a in text_answers]) if text_answers else np.zeros((0, cand_vecs.shape[1]))
-    for (i, chosen), vec in zip(text_answers, answer_vecs, strict=True):
-        choice[named[i]] = snap(chosen, candidates, vec, cand_vecs)
-    n_failed = sum(isinstance(a, Failure) for a in answers)
-    for i, a in enumerate(answers):
-        if isinstance(a, Failure):
-            choice[named[i]] = int(np.argmax(cand_vecs @ named_vecs[i]))
-    if n_failed:
-        notes.append(f"level {level}: {n_failed} assignments failed; placed by embedding similarity")
+    return pd.concat(frames, ignore_index=True)[CLUSTER_COLUMNS]
 
-    # 5. drop empty parents, place children without text by conversation-space centroid
-    used = sorted({int(x) for x in choice[named]})
-    remap = {old: new for new, old in enumerate(used)}
-    parent_of_child = np.array([remap.get(int(x), -1) for x in choice], dtype=np.int64)
-    parent_conv = np.zeros((len(used), child_conv_vecs.shape[1]), dtype=np.float64)
-    for c in named:
-        parent_conv[parent_of_child[c]] += child_conv_vecs[c] * sizes[c]
-    parent_conv /= np.maximum(np.linalg.norm(parent_conv, axis=1, keepdims=True), 1e-12)
-    for c in np.flatnonzero(parent_of_child < 0):
-        parent_of_child[c] = int(np.argmax(parent_conv @ child_conv_vecs[c]))
 
-    # 6. rename each parent from its named children
-    requests = []
-    parent_kws = parent_keywords(kws, sizes, parent_of_child, len(used), 8)
-    for p, cand in enumerate(used):
-        kids = [c for c in named if parent_of_child[c] == p]
-        requests.append(
-            RENAME.request(
-                f"rename-{level}-{p}",
-                {
-                    "candidate": candidates[cand],
-                    "keywords": parent_kws[p],
-                    "children": [{"name": names[c], "keywords": kws[c], "size": sizes[c]} for c in kids],
-                },
-                model=model,
-                max_tokens=400,
-                children=bullet_list([_child_text(names[c], descs[c]) for c in kids]),
-            )
-        )
-    renamed = ask(backend, requests, parse_name, usage, progress=progress, desc=f"rename level {level}")
-    rows: list[dict[str, Any]] = []
-    for p, (cand, new_name) in enumerate(zip(used, renamed, strict=True)):
-        if isinstance(new_name, Failure):
-            kid_names = [str(names[c]) for c in named if parent_of_child[c] == p]
-            name, desc = candidates[cand], "Includes: " + "; ".join(kid_names[:6]) + "."
-            notes.append(f"level {level}: renaming parent {p} failed; kept its proposed name")
-        else:
-            name, desc = new_name
-        rows.append({"cluster": p, "name": name, "description": desc, "keywords": parent_kws[p]})
-    parents = pd.DataFrame(rows, columns=["cluster", "name", "description", "keywords"])
-    parents["name"] = unique_names(parents["name"].tolist(), parents["keywords"].tolist())
-    for note in notes:
-        logger.info(note)
-    return LevelResult(clusters=parents, parent_of_child=parent_of_child, notes=notes)
+def assignments_table(
+    conversation_ids: pd.Series, labels: Sequence[np.ndarray], rows: np.ndarray
+) -> pd.DataFrame:
+    """``assignments.parquet``: each conversation's cluster id per level (None where facets failed).
+
+    ``rows`` are the positions in ``conversation_ids`` of the clustered conversations.
+    """
+    out = pd.DataFrame({"conversation_id": conversation_ids})
+    for depth, lab in enumerate(labels):
+        col = np.full(len(out), None, dtype=object)
+        col[rows] = [f"{depth}-{c}" for c in lab]
+        out[f"level_{depth}"] = col
+    return out

@@ -30,7 +30,6 @@ import gzip
 import json
 import logging
 import os
-import re
 import tempfile
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
@@ -43,6 +42,7 @@ import pandas as pd
 from cliokit._load_formats import Sink, load_json_bytes, plain
 from cliokit._load_tables import load_frame
 from cliokit.errors import ConfigError, InputError
+from cliokit.text import estimate_tokens
 
 logger = logging.getLogger(__name__)
 
@@ -64,18 +64,6 @@ _JSON_SUFFIXES = frozenset({".jsonl", ".json", ".ndjson", ".jsonlines"})
 _TABLE_SUFFIXES = frozenset({".parquet", ".pq", ".csv", ".tsv"})
 
 _TRUNCATION_MARK = " [truncated]"
-
-# Scripts for estimate_tokens: Latin, Greek, Cyrillic (and their punctuation) ~4 chars per token,
-# CJK ideographs, Kana and Hangul ~1 token per char, everything else ~2 chars per token.
-_LATIN_LIKE_RE = re.compile(
-    r"[\u0000-\u052f\u1c80-\u1c8f\u1d00-\u1dbf\u1e00-\u1fff\u2000-\u20cf\u2100-\u215f"
-    r"\u2190-\u23ff\u2500-\u25ff\u2de0-\u2dff\ua640-\ua69f\ua720-\ua7ff\ufb00-\ufb06]"
-)
-_CJK_RE = re.compile(
-    r"[\u1100-\u11ff\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3200-\u33ff\u3400-\u4dbf"
-    r"\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
-    r"\U00020000-\U0003134f]"
-)
 
 
 @dataclass(frozen=True)
@@ -192,35 +180,6 @@ def load_conversations(
             label,
         )
     return result
-
-
-def estimate_tokens(text: str) -> int:
-    """Estimate the token count of ``text`` with a cheap script-based heuristic.
-
-    This is not a tokenizer: it counts about 4 characters per token for Latin, Greek and Cyrillic
-    scripts (and ASCII punctuation, digits and whitespace), 1 token per character for CJK
-    ideographs, Kana and Hangul, and about 2 characters per token for other scripts (Arabic,
-    Devanagari, Thai, emoji, ...).
-
-    Parameters
-    ----------
-    text : str
-        The text to measure.
-
-    Returns
-    -------
-    int
-        The estimate; 0 for empty text and at least 1 otherwise.
-    """
-    n = len(text)
-    if n == 0:
-        return 0
-    if text.isascii():
-        return (n + 3) // 4
-    cjk = _CJK_RE.subn("", text)[1]
-    latin = _LATIN_LIKE_RE.subn("", text)[1]
-    other = n - cjk - latin
-    return max(1, (latin + 4 * cjk + 2 * other + 3) // 4)
 
 
 def truncate_conversations(conversations: pd.DataFrame, max_tokens: int) -> tuple[pd.DataFrame, int]:

@@ -1,13 +1,17 @@
 """Stage 7: privacy filter. Minimum sizes at every level, and the audit of every cluster's text.
 
 A suppressed cluster keeps its id, sizes and place in the tree (so counts still add up), but its
-name, description and keywords are removed before anything is written.
+name, description and keywords are removed before anything is written. :class:`PrivacyFilter`
+holds the resolved thresholds and the auditor; the name and hierarchy stages pass every level
+through it before the level is written or built on.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -19,7 +23,6 @@ from cliokit.prompts import AUDIT, tag
 logger = logging.getLogger(__name__)
 
 STAGE_VERSION = 1
-TEXT_COLUMNS = ("name", "description", "keywords")
 
 
 def cluster_sizes(labels: np.ndarray, user_ids: np.ndarray, n_clusters: int) -> pd.DataFrame:
@@ -35,7 +38,8 @@ def below_minimum(sizes: pd.DataFrame, min_conversations: int, min_users: int) -
     return ((sizes["n_conversations"] < min_conversations) | (sizes["n_users"] < min_users)).to_numpy()
 
 
-def _cluster_text(name: str | None, description: str | None, keywords: list[str] | None) -> str:
+def cluster_text(name: str | None, description: str | None, keywords: list[str] | None) -> str:
+    """The text an auditor checks: name, summary and keywords."""
     kws = ", ".join(keywords or [])
     return f"Name: {name or ''}\nSummary: {description or ''}\nKeywords: {kws}"
 
@@ -49,35 +53,112 @@ def parse_audit(text: str) -> int:
     return int(m.group(1))
 
 
-def audit_clusters(
-    clusters: pd.DataFrame,
-    backend: Backend,
-    usage: StageUsage,
-    *,
-    level: int = 0,
-    model: str = "",
-    progress: bool | None = None,
-) -> pd.Series:
-    """Audit rating (1–5, nullable) of every row of ``clusters`` that has a name.
+class Auditor(Protocol):
+    """Rates cluster texts 1 (identifies someone) to 5 (fully general)."""
 
-    ``clusters`` needs ``cluster``, ``name``, ``description`` and ``keywords``. Rows without a
-    name get ``<NA>``. A failed audit also gives ``<NA>``, and callers treat it as failing.
+    def key(self) -> dict[str, Any]:
+        """What the fingerprint of an audited level depends on."""
+        ...
+
+    def rate(
+        self, ids: list[str], texts: list[str], usage: StageUsage, progress: bool | None
+    ) -> list[int | Failure]:
+        """One rating (or failure) per text."""
+        ...
+
+
+class ModelAuditor:
+    """Clio's privacy auditor: a model rates each cluster's text (the ``audit`` prompt)."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+
+    def key(self) -> dict[str, Any]:
+        """Backend, model and prompt hash."""
+        return {"kind": "model", "backend": self.backend.describe(), "model": self.backend.model_id("audit")}
+
+    def rate(
+        self, ids: list[str], texts: list[str], usage: StageUsage, progress: bool | None
+    ) -> list[int | Failure]:
+        model = self.backend.model_id("audit")
+        requests = [
+            AUDIT.request(f"audit-{i}", model=model, max_tokens=300, cluster=t)
+            for i, t in zip(ids, texts, strict=True)
+        ]
+        return ask(self.backend, requests, parse_audit, usage, progress=progress, desc="audit")
+
+
+@dataclass(frozen=True)
+class PrivacyFilter:
+    """Minimum sizes and the audit, applied to one level of clusters at a time.
+
+    Parameters
+    ----------
+    min_conversations, min_users : int
+        Resolved thresholds (:func:`cliokit.config.resolve_thresholds`); clusters below either
+        are suppressed.
+    auditor : Auditor or None
+        Rates every visible cluster's text; None turns the audit off (``privacy.audit = false``).
+    audit_threshold : int
+        Clusters rated below it (or whose audit failed) are suppressed.
     """
-    todo = clusters[clusters["name"].notna()]
-    requests = []
-    for cid, name, description, keywords in zip(
-        todo["cluster"], todo["name"], todo["description"], todo["keywords"], strict=True
-    ):
-        text = _cluster_text(name, description, list(keywords) if keywords is not None else [])
-        requests.append(
-            AUDIT.request(f"audit-{level}-{cid}", {"text": text}, model=model, max_tokens=300, cluster=text)
+
+    min_conversations: int
+    min_users: int
+    auditor: Auditor | None
+    audit_threshold: int
+
+    def key(self) -> dict[str, Any]:
+        """Thresholds and the auditor, for fingerprints."""
+        return {
+            "thresholds": [self.min_conversations, self.min_users],
+            "audit": self.auditor.key() if self.auditor is not None else None,
+            "audit_threshold": self.audit_threshold,
+            "prompt": AUDIT.hash,
+        }
+
+    def sizes(
+        self, labels: np.ndarray, users: np.ndarray, n_clusters: int, outlier: int | None = None
+    ) -> pd.DataFrame:
+        """Sizes of each cluster with ``suppressed`` and ``suppressed_reason`` by size (and outliers)."""
+        sizes = cluster_sizes(labels, users, n_clusters)
+        too_small = below_minimum(sizes, self.min_conversations, self.min_users)
+        reason = np.where(too_small, "size", None).astype(object)
+        if outlier is not None:
+            too_small[outlier] = True
+            reason[outlier] = "outliers"
+        return sizes.assign(suppressed=too_small, suppressed_reason=reason)
+
+    def audit(self, clusters: pd.DataFrame, level: int, usage: StageUsage) -> pd.DataFrame:
+        """Add ``audit_rating``; suppress clusters rated below the threshold (or whose audit failed)."""
+        out = clusters.copy()
+        out["audit_rating"] = pd.Series(pd.NA, index=out.index, dtype="Int64")
+        if self.auditor is None:
+            return out
+        todo = out[~out["suppressed"].astype(bool) & out["name"].notna()]
+        texts = [
+            cluster_text(n, d, list(k) if k is not None else [])
+            for n, d, k in zip(todo["name"], todo["description"], todo["keywords"], strict=True)
+        ]
+        ids = [f"{level}-{c}" for c in todo["cluster"]]
+        for idx, rating in zip(todo.index, self.auditor.rate(ids, texts, usage, False), strict=True):
+            if not isinstance(rating, Failure):
+                out.loc[idx, "audit_rating"] = rating
+        failed = (
+            (~out["suppressed"].astype(bool))
+            & out["name"].notna()
+            & (out["audit_rating"].isna() | (out["audit_rating"] < self.audit_threshold)).fillna(True)
         )
-    answers = ask(backend, requests, parse_audit, usage, progress=progress, desc=f"audit level {level}")
-    ratings = pd.Series(pd.NA, index=clusters.index, dtype="Int64")
-    for idx, answer in zip(todo.index, answers, strict=True):
-        if not isinstance(answer, Failure):
-            ratings[idx] = answer
-    return ratings
+        out.loc[failed, "suppressed"] = True
+        out.loc[failed, "suppressed_reason"] = "audit"
+        return out
+
+    def filter(
+        self, clusters: pd.DataFrame, labels: np.ndarray, users: np.ndarray, *, level: int, usage: StageUsage
+    ) -> pd.DataFrame:
+        """Sizes, size filter, audit and suppression of one new level (``clusters`` has ``cluster``)."""
+        sized = self.sizes(labels, users, len(clusters)).merge(clusters, on="cluster")
+        return apply_suppression(self.audit(sized, level, usage))
 
 
 def apply_suppression(clusters: pd.DataFrame) -> pd.DataFrame:

@@ -53,9 +53,7 @@ class Template:
             self.prefill,
         )
 
-    def request(
-        self, id: str, payload: Mapping[str, Any], *, model: str = "", max_tokens: int = 400, **slots: str
-    ) -> ModelRequest:
+    def request(self, id: str, *, model: str = "", max_tokens: int = 400, **slots: str) -> ModelRequest:
         """A :class:`ModelRequest` for this template (task = template name) with the slots filled."""
         system, messages, prefill = self.render(**slots)
         return ModelRequest(
@@ -64,7 +62,6 @@ class Template:
             system=system,
             messages=messages,
             prefill=prefill,
-            payload=payload,
             model=model,
             max_tokens=max_tokens,
             prompt_hash=self.hash,

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from cliokit.heuristics import detect_language
+from cliokit.offline import detect_language
 
 STOP = set(
     "a an and are as at be but by can do for from had has have how i in is it its me my of on or our "
@@ -348,3 +348,13 @@ class StubLLM:
                 self._send(200, stub._anthropic_message(body, fault))
 
         return Handler
+
+
+def scripted_answer(request: Any) -> str:
+    """:func:`realistic_answer` for a :class:`~cliokit.backends.base.ModelRequest`, without its prefill.
+
+    For :class:`~cliokit.backends.scripted.ScriptedBackend` scripts that answer like the stub
+    (from the rendered prompt only) and then change one answer.
+    """
+    text = realistic_answer(request.system, request.messages[-1]["content"])
+    return text[len(request.prefill) :] if text.startswith(request.prefill) else text

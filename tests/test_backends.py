@@ -1,12 +1,11 @@
 import asyncio
 
-import numpy as np
 import pytest
 
 from cliokit.backends import get_backend
 from cliokit.backends.base import ModelRequest, RetryableError, complete
 from cliokit.backends.calls import Failure, StageUsage, ask
-from cliokit.backends.offline import OfflineBackend, offline_dedupe, offline_propose
+from cliokit.backends.offline import OfflineBackend
 from cliokit.backends.scripted import ScriptedBackend
 from cliokit.errors import BackendError, ConfigError
 from cliokit.prompts import REPAIR_NOTE, tag
@@ -86,64 +85,9 @@ def test_get_backend():
         get_backend("nope")
 
 
-def test_offline_backend_rejects_unknown_task():
-    (r,) = complete(OfflineBackend(), [req(1, task="nope")])
-    assert r.error and "cannot answer" in r.error
-
-
-def test_offline_naming_uses_keywords_and_dominant_task():
-    payload = {
-        "keywords": ["python", "pandas", "error", "merge"],
-        "tasks": {"debug code": 8, "write code": 2},
-        "size": 10,
-    }
-    (r,) = complete(
-        OfflineBackend(), [ModelRequest(id="n", task="name_cluster", payload=payload, prefill="<summary>")]
-    )
-    text = "<summary>" + r.text
-    assert tag(text, "name") == "Debug code: python, pandas, error"
-    assert "80%" in tag(text, "summary")
-
-
-def test_offline_propose_dedupe_assign():
-    rng = np.random.default_rng(0)
-    a, b = rng.normal(size=8), rng.normal(size=8)
-    children = [
-        {
-            "name": f"c{i}",
-            "keywords": ["python", "code"] if i < 3 else ["cake", "recipe"],
-            "size": 5,
-            "vector": (a if i < 3 else b) + 0.01 * rng.normal(size=8),
-        }
-        for i in range(6)
-    ]
-    names = offline_propose(children, 2, seed=0)
-    assert sorted(names) == ["Cake, recipe", "Python, code"]
-    vecs = np.stack([a, a + 0.01, b])
-    assert offline_dedupe(["x", "x2", "y"], vecs, 2, seed=0) in (
-        ["x", "y"],
-        ["x2", "y"],
-        ["y", "x"],
-        ["y", "x2"],
-    )
-    payload = {
-        "child": {"vector": b.tolist()},
-        "candidates": [{"name": "A", "vector": a.tolist()}, {"name": "B", "vector": b.tolist()}],
-    }
-    (r,) = complete(
-        OfflineBackend(), [ModelRequest(id="a", task="assign", payload=payload, prefill="<scratchpad>")]
-    )
-    assert tag("<scratchpad>" + r.text, "answer") == "B"
-
-
-def test_offline_audit_flags_pattern_pii():
-    reqs = [
-        ModelRequest(id="1", task="audit", payload={"text": "Name: Help with email to jane.doe@example.com"}),
-        ModelRequest(id="2", task="audit", payload={"text": "Name: Debug python code"}),
-    ]
-    r1, r2 = complete(OfflineBackend(), reqs)
-    assert tag(r1.text, "rating") == "1" and "EMAIL" in r1.text
-    assert tag(r2.text, "rating") == "5"
+def test_offline_backend_answers_no_prompt():
+    (r,) = complete(OfflineBackend(), [req(1, task="facets")])
+    assert r.error and "answers no prompts" in r.error
 
 
 def test_scripted_backend_raises_backend_error_type():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -82,7 +83,7 @@ def test_map_with_hash_embedder_uses_category_descriptions():
 
 def test_map_with_backend_exact_paraphrase_and_garbage_fallback():
     def answer(request):
-        text = request.payload["cluster"]
+        text = re.search(r"<group>\n(.*?)\n</group>", request.messages[0]["content"], re.S).group(1)
         if text.startswith("Debug"):
             return "</scratchpad><answer>Write code</answer>"
         if text.startswith("Cook"):
@@ -100,7 +101,8 @@ def test_map_with_backend_exact_paraphrase_and_garbage_fallback():
     asked = [r for r in backend.requests if "#repair" not in r.id]
     assert len(asked) == 3 and {r.task for r in asked} == {"map_category"}
     for r in asked:
-        assert sorted(r.payload["candidates"]) == sorted(CATEGORIES["category_name"])
+        block = re.search(r"<categories>(.*?)</categories>", r.messages[0]["content"], re.S).group(1)
+        assert sorted(re.findall(r"<item>(.*?)</item>", block)) == sorted(CATEGORIES["category_name"])
         assert "<categories>" in r.messages[0]["content"]
 
 
@@ -346,7 +348,7 @@ def test_auditor_agreement_with_scripted_ratings():
     )
 
     def rate(request):
-        text = request.payload["text"]
+        text = request.messages[0]["content"]
         if "@" in text:
             return "</justification><rating>1</rating>"
         if "baked" in text:
@@ -390,7 +392,7 @@ def test_offline_auditor_catches_structured_identifiers_only():
         }
     )
     items = audit_items(planted, 20, seed=0, private_share=1.0, subtopics=["Plan weekly meals"])
-    out = auditor_agreement(OfflineBackend(), items)
+    out = auditor_agreement(OfflineBackend(), items)  # the offline pattern auditor
     assert out["per_kind"]["email"] == 1.0 and out["per_kind"]["village"] == 0.0
 
 
@@ -462,6 +464,95 @@ def test_write_metrics_is_plain_json(tmp_path):
     assert parse_languages(" en, es ,") == ["en", "es"]
     with pytest.raises(ConfigError, match="languages"):
         parse_languages(" , ")
+
+
+def test_eval_config_maps_notebook_parameters_onto_one_config():
+    from cliokit.config import Config
+    from cliokit.embedders import DEFAULT_EMBEDDER
+    from cliokit.evals.suite import CONFIG_PARAMETERS, eval_config
+
+    params = {
+        "n_conversations": 500,  # a data setting: ignored
+        "backend": "offline",
+        "model": "",
+        "embedder": "",
+        "seed": 3,
+        "k": 0,
+        "projection": "none",
+    }
+    cfg = eval_config(params)
+    assert cfg.embed.model == Config().embed.model == DEFAULT_EMBEDDER  # "" leaves cliokit's default
+    assert cfg.cluster.k == "auto" and cfg.seed == 3 and cfg.project.method == "none"
+    assert cfg.backend.name == "offline" and cfg.backend.model == "" and cfg.progress is False
+    # what run_pipeline built from its keywords before it took a Config
+    before = Config.build(
+        {
+            "seed": 3,
+            "progress": False,
+            "backend": {"name": "offline", "model": ""},
+            "embed": {"model": DEFAULT_EMBEDDER},
+            "cluster": {"k": "auto"},
+            "project": {"method": "none"},
+        }
+    )
+    assert cfg == before and cfg.section_hash("embed", "cluster") == before.section_hash("embed", "cluster")
+    cfg = eval_config({"embedder": "hash", "k": 12, "model": "m"}, base=Config(seed=9))
+    assert (cfg.embed.model, cfg.cluster.k, cfg.backend.model, cfg.seed) == ("hash", 12, "m", 9)
+    assert set(CONFIG_PARAMETERS) == {"seed", "backend", "model", "embedder", "k", "projection"}
+    with pytest.raises(ConfigError, match="cluster.k"):
+        eval_config({"k": 1})
+    with pytest.raises(ConfigError, match="project.method"):
+        eval_config({"projection": "tsne"})
+
+
+def test_evaluations_default_to_the_run_config_and_copy_no_default():
+    import inspect
+
+    from cliokit.config import Config
+    from cliokit.embedders import DEFAULT_EMBEDDER
+    from cliokit.evals import suite
+    from cliokit.result import ClioResult
+
+    cfg = Config(seed=4).replace(embed={"model": "hash:64"}, privacy={"audit_threshold": 2})
+    empty = pd.DataFrame()
+    result = ClioResult(Path("r"), empty, empty, empty, empty, {"config": cfg.model_dump(mode="json")})
+    assert suite.run_config(result) == cfg
+    for fn in (suite.run_pipeline, suite.evaluate_reconstruction, suite.evaluate_privacy):
+        params = inspect.signature(fn).parameters
+        assert "config" in params and not {"backend", "model", "embedder", "seed"} & set(params)
+        assert DEFAULT_EMBEDDER not in [p.default for p in params.values()]
+    assert inspect.signature(suite.run_pipeline).parameters["config"].default is inspect.Parameter.empty
+    with pytest.raises(ConfigError, match="config of"):
+        suite.run_config(ClioResult(Path("r"), empty, empty, empty, empty, {"config": {"seed": "x"}}))
+
+
+def test_packaged_notebooks_take_the_run_settings_as_config():
+    import ast
+
+    from cliokit.evals.runner import notebook_path, packaged_notebooks
+    from cliokit.evals.suite import CONFIG_PARAMETERS
+
+    assert packaged_notebooks() == ["privacy", "reconstruction"]
+    for name in packaged_notebooks():
+        path = notebook_path(name)
+        assert path.is_file() and path.parent.name == "notebooks" and path.parent.parent.name == "evals"
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        assert code[0]["metadata"]["tags"] == ["parameters"]
+        params = {
+            t.id: n.value.value
+            for n in ast.parse("".join(code[0]["source"])).body
+            if isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant)
+            for t in n.targets
+            if isinstance(t, ast.Name)
+        }
+        assert set(CONFIG_PARAMETERS) <= set(params) and params["embedder"] == ""
+        body = "".join("".join(c["source"]) for c in code[1:])
+        assert "suite.eval_config(parameters)" in body
+        assert 'suite.run_pipeline(data_dir, out / "run", config)' in body
+        assert all(not c["outputs"] and c["execution_count"] is None for c in code)
+    with pytest.raises(ConfigError, match="must be one of"):
+        notebook_path("nope")
 
 
 def test_figures_build_and_save(tmp_path):

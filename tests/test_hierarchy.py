@@ -1,14 +1,16 @@
 """The hierarchy must converge on adversarial answers: duplicates, paraphrases, garbage, empty parents."""
 
+import re
+
 import numpy as np
 import pandas as pd
 
 from cliokit.backends.calls import StageUsage
-from cliokit.backends.offline import OfflineBackend
 from cliokit.backends.scripted import ScriptedBackend
 from cliokit.config import HierarchyConfig
 from cliokit.embedders import HashEmbedder
-from cliokit.hierarchy import build_level, snap
+from cliokit.hierarchy import ClioHierarchy, ModelSteps, snap
+from cliokit.offline import OfflineSteps
 
 THEMES = {
     "cooking": [
@@ -58,6 +60,20 @@ def embed(texts):
     return HashEmbedder(dim=64).embed(texts)
 
 
+def offline(cfg=None):
+    return ClioHierarchy(OfflineSteps(), cfg or HierarchyConfig())
+
+
+def with_model(backend, cfg):
+    return ClioHierarchy(ModelSteps(backend, cfg), cfg)
+
+
+def prompt_items(request, tag):
+    """The ``<item>`` texts inside ``<tag>`` of a rendered prompt (as a model would read them)."""
+    block = re.search(rf"<{tag}>(.*?)</{tag}>", request.messages[-1]["content"], flags=re.S)
+    return re.findall(r"<item>(.*?)</item>", block.group(1)) if block else []
+
+
 def check_level(result, children):
     parents = result.parent_of_child
     assert parents.shape == (len(children),)
@@ -68,11 +84,9 @@ def check_level(result, children):
     assert result.clusters["name"].str.lower().is_unique
 
 
-def test_offline_backend_builds_a_sensible_level():
+def test_offline_steps_build_a_sensible_level():
     children, vecs = children_frame()
-    result = build_level(
-        children, vecs, 3, OfflineBackend(), embed, HierarchyConfig(), StageUsage(), level=1, seed=0
-    )
+    result = offline().build_level(children, vecs, 3, embed, StageUsage(), level=1, seed=0)
     check_level(result, children)
     assert 2 <= len(result.clusters) <= 3
     # the hidden child (no name) was placed with the cooking children, by its embedding
@@ -93,7 +107,7 @@ def adversarial(request):
             "<category>Travel</category><category>Never used</category></answer>"
         )
     if task == "assign":
-        child = request.payload["child"]["name"]
+        child = re.search(r"<group>\n(.*?)\n</group>", request.messages[-1]["content"]).group(1)
         if "python" in child.lower():
             return "no idea"  # unparseable, even after repair
         if "code" in child.lower() or "sql" in child.lower():
@@ -102,7 +116,7 @@ def adversarial(request):
             return "<answer>Travel.</answer>"
         return "<answer>cooking</answer>"
     if task == "rename":
-        if any("travel" in c["name"].lower() for c in request.payload["children"]):
+        if any("travel" in c.lower() for c in prompt_items(request, "groups")):
             return "garbage"  # rename fails: keeps the proposed name
         return "<summary>Same name twice.</summary><name>Duplicate name</name>"
     raise AssertionError(task)
@@ -112,9 +126,8 @@ def test_adversarial_answers_still_converge():
     children, vecs = children_frame()
     backend = ScriptedBackend(adversarial)
     usage = StageUsage()
-    result = build_level(
-        children, vecs, 3, backend, embed, HierarchyConfig(max_retries=1), usage, level=1, seed=0
-    )
+    cfg = HierarchyConfig(max_retries=1)
+    result = with_model(backend, cfg).build_level(children, vecs, 3, embed, usage, level=1, seed=0)
     check_level(result, children)
     assert len(result.clusters) == 3  # "Never used" was dropped as an empty parent
     names = result.clusters["name"].tolist()
@@ -124,9 +137,7 @@ def test_adversarial_answers_still_converge():
     assert len(set(result.parent_of_child[4:8].tolist())) <= 2
     assert usage.failures >= 2 and any("assignments failed" in n for n in result.notes)
     # candidates were shuffled per assign request
-    orders = {
-        tuple(c["name"] for c in r.payload["candidates"]) for r in backend.requests if r.task == "assign"
-    }
+    orders = {tuple(prompt_items(r, "categories")) for r in backend.requests if r.task == "assign"}
     assert len(orders) > 1
 
 
@@ -138,16 +149,9 @@ def test_garbage_proposals_fall_back_to_embeddings():
             return "I refuse to use tags"
         raise AssertionError(request.task)
 
-    result = build_level(
-        children,
-        vecs,
-        3,
-        ScriptedBackend(script),
-        embed,
-        HierarchyConfig(max_retries=0),
-        StageUsage(),
-        level=1,
-        seed=0,
+    cfg = HierarchyConfig(max_retries=0)
+    result = with_model(ScriptedBackend(script), cfg).build_level(
+        children, vecs, 3, embed, StageUsage(), level=1, seed=0
     )
     check_level(result, children)
     assert any("embedding fallback" in n for n in result.notes)
@@ -156,12 +160,7 @@ def test_garbage_proposals_fall_back_to_embeddings():
 def test_no_named_child_returns_none():
     children, vecs = children_frame()
     children["name"] = None
-    assert (
-        build_level(
-            children, vecs, 3, OfflineBackend(), embed, HierarchyConfig(), StageUsage(), level=1, seed=0
-        )
-        is None
-    )
+    assert offline().build_level(children, vecs, 3, embed, StageUsage(), level=1, seed=0) is None
 
 
 def test_snap():

@@ -4,11 +4,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cliokit.backends.calls import StageUsage
-from cliokit.backends.offline import OfflineBackend
+from cliokit.backends.scripted import ScriptedBackend
 from cliokit.cluster import centroids, cluster_embeddings
 from cliokit.config import ClusterConfig, NameConfig
-from cliokit.name import cluster_keywords, contrast_indices, name_clusters, tokenize, unique_names
+from cliokit.name import ModelNamer, cluster_keywords, contrast_indices, name_clusters, unique_names
+from cliokit.offline import KeywordNamer
 from cliokit.privacy import below_minimum, cluster_sizes
+from cliokit.text import tokenize
 
 
 def test_tokenize_scripts():
@@ -84,7 +86,7 @@ def test_sizes_and_thresholds():
     assert below_minimum(sizes, 2, 2).tolist() == [False, True, True, True]
 
 
-def test_name_clusters_skips_suppressed_and_never_shows_them_to_the_backend():
+def test_name_clusters_skips_suppressed_and_never_shows_them_to_the_namer():
     facets = pd.DataFrame(
         {
             "request": ["fix python code"] * 4 + ["bake a cake"] * 4,
@@ -94,19 +96,16 @@ def test_name_clusters_skips_suppressed_and_never_shows_them_to_the_backend():
     )
     labels = np.array([0] * 4 + [1] * 4)
     emb = np.eye(8, dtype=np.float32)
-    backend = OfflineBackend()
-    usage = StageUsage()
+    args = (facets, labels, emb, centroids(emb, labels, 2), np.array([False, True]))
     named = name_clusters(
-        facets,
-        labels,
-        emb,
-        centroids(emb, labels, 2),
-        np.array([False, True]),
-        backend,
-        NameConfig(),
-        usage,
-        min_users=2,
+        *args, KeywordNamer(), NameConfig(), StageUsage(), facet="request", min_users=2, seed=0
     )
     assert named.loc[0, "name"] == "Debug code: code, fix, python"  # equal weights: alphabetical
     assert pd.isna(named.loc[1, "name"]) and named.loc[1, "keywords"] == []
-    assert usage.calls == 1  # only the visible cluster reached the backend
+    backend = ScriptedBackend(lambda r: "<summary>Fixed code.</summary><name>Fix Python code</name>")
+    usage = StageUsage()
+    named = name_clusters(
+        *args, ModelNamer(backend), NameConfig(), usage, facet="request", min_users=2, seed=0
+    )
+    assert named.loc[0, "name"] == "Fix Python code" and pd.isna(named.loc[1, "name"])
+    assert usage.calls == 1 and [r.id for r in backend.requests] == ["cluster-0"]

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 
 import cliokit
-from cliokit.backends.base import complete
 from cliokit.backends.scripted import ScriptedBackend
 from cliokit.embedders import HashEmbedder
 from cliokit.errors import CliokitError
+from tests.llm_stub import scripted_answer
 
 from .conftest import make_conversations
 
@@ -44,7 +44,7 @@ def test_writes_every_contract_file(finished):
     m = result.manifest
     assert m["status"] == "complete"
     assert m["counts"]["read"] == m["counts"]["accepted"] + m["counts"]["rejected"] == 240
-    assert set(m["stages"]) == {"facets", "embed", "cluster", "name", "hierarchy", "project"}
+    assert set(m["stages"]) == {"load", "facets", "embed", "cluster", "name", "hierarchy", "project"}
     assert m["backend"]["heuristic"] is True and m["notes"]
     assert set(m["prompts"]) >= {"facets", "name_cluster", "audit"}
     assert m["versions"]["cliokit"] == cliokit.__version__
@@ -171,12 +171,11 @@ def test_bad_records_are_counted_and_written(tmp_path):
 
 def test_failed_facets_are_recorded_not_dropped(tmp_path):
     df = make_conversations(80, n_users=20).drop(columns=["topic"])
-    offline = cliokit.get_backend("offline")
 
     def script(request):
         if request.task == "facets" and request.id.split("#")[0] in {"c0003", "c0004"}:  # repairs fail too
             return "sorry, no tags"
-        return complete(offline, [request])[0].text
+        return scripted_answer(request)
 
     result = cliokit.run(df, out=tmp_path / "r", backend=ScriptedBackend(script), **FAST)
     f = result.facets
@@ -217,17 +216,16 @@ def test_projection_aligned(finished):
 def test_audit_suppressed_text_appears_nowhere(tmp_path):
     """A name the auditor rejects must not reach any file, nor any parent's prompt."""
     df = make_conversations(160, n_users=40).drop(columns=["topic"])
-    offline = cliokit.get_backend("offline")
     canary = "Zebracorn Canary Street 17"
 
     def script(request):
-        answer = complete(offline, [request])[0].text
+        answer = scripted_answer(request)
         if request.task == "name_cluster" and request.id == "cluster-0":
             answer = answer.replace("<name>", f"<name>{canary} ")
-        if request.task == "audit" and canary in request.payload["text"]:
+        if request.task == "audit" and canary in request.messages[-1]["content"]:
             return "<justification>names a street</justification><rating>1</rating>"
         if request.task in ("propose", "rename", "assign"):
-            assert canary not in str(request.messages) and canary not in str(request.payload)
+            assert canary not in str(request.messages)
         return answer
 
     backend = ScriptedBackend(script)

@@ -408,8 +408,12 @@ def test_model_mode_with_scripted_backend(tmp_path: Path) -> None:
         if base.endswith("-00003") and "#repair" not in request.id:
             return "<user>no closing tag"  # malformed once, then repaired
         if base.endswith("-00005"):
-            return render_answer({**request.payload, "planted": []}) if request.payload["planted"] else "oops"
-        return render_answer(request.payload)
+            return (
+                render_answer(request, plant=False)
+                if "<details>" in request.messages[0]["content"]
+                else "oops"
+            )
+        return render_answer(request)
 
     backend = ScriptedBackend(script)
     data = generate(12, ("en", "ja"), seed=4, pii_rate=1.0, mode="model", backend=backend, progress=False)
@@ -422,7 +426,8 @@ def test_model_mode_with_scripted_backend(tmp_path: Path) -> None:
     assert data.params["model_usage"]["repairs"] == 2 and data.params["prompt_hash"]
     request = backend.requests[0]
     assert request.task == "synthesize" and request.prefill.startswith("<conversation")
-    assert all(p["value"] in request.messages[0]["content"] for p in request.payload["planted"])
+    spec_values = data.planted.loc[data.planted["conversation_id"] == request.id, "value"]
+    assert len(spec_values) and all(v in request.messages[0]["content"] for v in spec_values)
     text = texts_by_id(data)
     for row in data.planted.itertuples():
         assert row.value in text[row.conversation_id]
@@ -433,9 +438,8 @@ def test_model_mode_with_scripted_backend(tmp_path: Path) -> None:
 
 def test_model_mode_rejects_wrong_turn_count() -> None:
     def script(request: ModelRequest) -> str:
-        payload = dict(request.payload)
-        payload["n_turns"] = int(payload["n_turns"]) + 1
-        return render_answer(payload, [("q", "a")] * payload["n_turns"])
+        extra_turn = "<user>q</user><assistant>a</assistant></conversation>"
+        return render_answer(request).replace("</conversation>", extra_turn)
 
     data = generate(
         3, ("en",), seed=0, pii_rate=0.0, mode="model", backend=ScriptedBackend(script), progress=False

@@ -18,11 +18,11 @@ import pytest
 
 import cliokit
 from cliokit import viz
-from cliokit.backends.base import complete
 from cliokit.backends.scripted import ScriptedBackend
 from cliokit.errors import ConfigError
 from cliokit.result import ClioResult
 from cliokit.viz.save import javascript_bundle
+from tests.llm_stub import scripted_answer
 
 from .conftest import make_conversations
 
@@ -34,17 +34,16 @@ MARKUP_NAME = "<b>Fish & Chips</b>"
 
 def scripted_run(out: Path) -> ClioResult:
     """160 conversations, k=8; base cluster 0 and top-level cluster 0 suppressed by the audit."""
-    offline = cliokit.get_backend("offline")
 
     def script(request):
-        answer = complete(offline, [request])[0].text
+        answer = scripted_answer(request)
         if request.task == "name_cluster" and request.id == "cluster-0":
             answer = answer.replace("<name>", f"<name>{CANARIES[0]} ")
         if request.task == "name_cluster" and request.id == "cluster-1":
             answer = answer.replace("<name>", "<name>&lt;b&gt;Fish &amp; Chips&lt;/b&gt; ")
         if request.task == "rename" and request.id == "rename-1-0":
             answer = answer.replace("<name>", f"<name>{CANARIES[1]} ")
-        if request.task == "audit" and any(c in request.payload["text"] for c in CANARIES):
+        if request.task == "audit" and any(c in request.messages[-1]["content"] for c in CANARIES):
             return "<justification>names a street</justification><rating>1</rating>"
         return answer
 

@@ -1,12 +1,10 @@
 """The model seam: requests, results, the ``Backend`` protocol and the one wrapper that runs them.
 
 Every stage that needs model work builds :class:`ModelRequest` objects and hands them to
-:func:`complete`. A request carries two views of the same question:
-
-* ``messages`` / ``system`` / ``prefill``: the rendered prompt a real language model reads;
-* ``task`` / ``payload``: the structured inputs, which the offline and scripted backends read.
-
-Every backend answers in the same XML-tagged text, so one parser per stage serves all of them.
+:func:`complete`. A request is the rendered prompt and nothing else (``system``, ``messages``,
+``prefill``, plus the ``task`` name for per-task models and logs): every backend sees exactly what
+a real model reads, and one parser per stage reads every backend's answer. The offline heuristics
+are not a backend's answers: stages call them directly (:mod:`cliokit.offline`).
 Concurrency, retries and logging live here, once; providers only translate (inspect_ai's
 ``ModelAPI`` split).
 """
@@ -25,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from cliokit.errors import BackendError
 from cliokit.progress import progress_bar
+from cliokit.text import estimate_tokens
 
 if TYPE_CHECKING:
     from cliokit.backends.batch import BatchPolicy
@@ -53,8 +52,6 @@ class ModelRequest:
         System prompt.
     prefill : str, default=""
         Text the assistant's answer starts with; the answer returned excludes it.
-    payload : mapping, default={}
-        Structured inputs for the offline and scripted backends. Never sent to a provider.
     model : str, default=""
         Model id for this request ("" lets the backend choose).
     max_tokens : int, default=1024
@@ -70,7 +67,6 @@ class ModelRequest:
     messages: tuple[Mapping[str, str], ...] = ()
     system: str = ""
     prefill: str = ""
-    payload: Mapping[str, Any] = field(default_factory=dict)
     model: str = ""
     max_tokens: int = 1024
     temperature: float = 0.0
@@ -165,7 +161,8 @@ class Backend(ABC):
     max_retries: int = 4
     #: First backoff delay in seconds; doubled per retry, with jitter (tests set 0).
     retry_base_s: float = 1.0
-    #: True for backends whose answers are heuristics rather than a language model's.
+    #: True for the offline backend: it answers no prompt, and the stages use the offline
+    #: heuristics (:mod:`cliokit.offline`) in place of model calls.
     heuristic: bool = False
     #: True for backends that implement the batch methods.
     supports_batch: bool = False
@@ -204,9 +201,7 @@ def _backoff(attempt: int, retry_after: float | None, base: float) -> float:
 
 
 def prompt_tokens(request: ModelRequest) -> int:
-    """Estimated input tokens of ``request`` (system + messages; :func:`cliokit.load.estimate_tokens`)."""
-    from cliokit.load import estimate_tokens
-
+    """Estimated input tokens of ``request`` (system + messages; :func:`cliokit.text.estimate_tokens`)."""
     return estimate_tokens(request.system + "".join(m["content"] for m in request.messages))
 
 

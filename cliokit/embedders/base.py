@@ -54,6 +54,9 @@ class Embedder(ABC):
 
     #: Short id, e.g. ``"use-multilingual"``.
     name: str = "embedder"
+    #: False for embedders that only return vectors computed elsewhere (they cannot embed a new
+    #: text such as a cluster name; the pipeline then embeds names with ``embed.model``).
+    embeds_new_texts: bool = True
     #: Model identifier recorded in the manifest (hub id, folder name, ...).
     model_id: str = ""
     #: Distribution that provides the model, whose version goes to :meth:`describe`.

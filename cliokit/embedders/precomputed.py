@@ -33,6 +33,7 @@ class PrecomputedEmbeddings(Embedder):
     """
 
     name = "precomputed"
+    embeds_new_texts = False
 
     def __init__(self, vectors: np.ndarray, texts: Sequence[str] | None = None) -> None:
         arr = np.asarray(vectors, dtype=np.float32)

@@ -1,9 +1,8 @@
 """The privacy auditor, measured against summaries with and without planted private details.
 
 :func:`audit_items` builds a labelled set of cluster-summary-like texts, half of them with one
-planted value inserted; :func:`auditor_agreement` rates them with cliokit's own audit
-(:func:`cliokit.privacy.audit_clusters`, the ``audit`` prompt) and compares the verdict with the
-label. The offline backend's audit is the pattern scrubber, so it can only catch structured
+planted value inserted; :func:`auditor_agreement` rates them with cliokit's own audit (the
+``audit`` prompt, or the offline pattern check) and compares the verdict with the label. The offline backend's audit is the pattern scrubber, so it can only catch structured
 identifiers (emails, phone, card and account numbers); names, villages and businesses pass it.
 The per-kind breakdown shows exactly that.
 """
@@ -155,7 +154,6 @@ def auditor_agreement(
     items: pd.DataFrame,
     threshold: int = 3,
     *,
-    model: str = "",
     usage: StageUsage | None = None,
     progress: bool | None = False,
 ) -> dict[str, Any]:
@@ -167,14 +165,13 @@ def auditor_agreement(
     Parameters
     ----------
     backend : Backend
-        Answers the ``audit`` prompt (:data:`cliokit.prompts.AUDIT`).
+        Answers the ``audit`` prompt (:data:`cliokit.prompts.AUDIT`); with the offline backend
+        the pipeline's offline auditor (:class:`cliokit.offline.PatternAuditor`) rates instead.
     items : DataFrame
         ``text`` and ``has_private`` (bool); optional ``name`` and ``description`` (audited as
         a cluster's name and summary; otherwise ``text`` is the name) and ``kind``.
     threshold : int, default=3
         Lowest acceptable rating.
-    model : str, default=""
-        Model id for the backend.
     usage : StageUsage, optional
         Counts calls and failures.
     progress : bool or None, default=False
@@ -188,7 +185,9 @@ def auditor_agreement(
         ``recall``, ``n_failed``, ``mean_rating`` (``private``/``clean``), and ``per_kind``
         (kind → share flagged) when ``kind`` is given.
     """
-    from cliokit.privacy import audit_clusters
+    from cliokit.backends.calls import Failure
+    from cliokit.offline import PatternAuditor
+    from cliokit.privacy import ModelAuditor, cluster_text
 
     for col in ("text", "has_private"):
         if col not in items.columns:
@@ -196,17 +195,16 @@ def auditor_agreement(
     if not 1 <= threshold <= 5:
         raise ConfigError(f"`threshold` must be an int in 1..5; got {threshold!r}")
     has_name = "name" in items.columns and "description" in items.columns
-    frame = pd.DataFrame(
-        {
-            "cluster": np.arange(len(items)),
-            "name": items["name"].to_numpy() if has_name else items["text"].to_numpy(),
-            "description": items["description"].to_numpy() if has_name else [None] * len(items),
-            "keywords": [[] for _ in range(len(items))],
-        }
+    names = items["name"].tolist() if has_name else items["text"].tolist()
+    descriptions = items["description"].tolist() if has_name else [None] * len(items)
+    auditor = PatternAuditor() if backend.heuristic else ModelAuditor(backend)
+    answers = auditor.rate(
+        [f"item-{i}" for i in range(len(items))],
+        [cluster_text(n, d, []) for n, d in zip(names, descriptions, strict=True)],
+        usage if usage is not None else StageUsage(),
+        progress,
     )
-    ratings = audit_clusters(
-        frame, backend, usage if usage is not None else StageUsage(), level=0, model=model, progress=progress
-    )
+    ratings = pd.Series([pd.NA if isinstance(a, Failure) else a for a in answers], dtype="Int64")
     truth = items["has_private"].astype(bool).to_numpy()
     failed = ratings.isna().to_numpy()
     flagged = failed | (ratings.fillna(0).astype(int).to_numpy() < threshold)

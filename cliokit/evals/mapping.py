@@ -224,7 +224,6 @@ def _ask_backend(
         requests.append(
             MAP_CATEGORY.request(
                 f"map-{cid}",
-                {"cluster": text, "candidates": shuffled},
                 model=model,
                 max_tokens=400,
                 candidates=bullet_list(shuffled),

@@ -99,7 +99,7 @@ class ConversationSpec:
 
 
 def build_request(spec: ConversationSpec, model: str = "") -> ModelRequest:
-    """The request for one conversation; ``payload`` holds the spec for scripted backends."""
+    """The request for one conversation (the prefill carries its id for :func:`make_parser`)."""
     if spec.planted:
         lines = "\n".join(f'<detail kind="{k}">{v}</detail>' for k, v in spec.planted)
         details = (
@@ -110,16 +110,6 @@ def build_request(spec: ConversationSpec, model: str = "") -> ModelRequest:
         details = "The person shares no personal details.\n"
     request = SYNTHESIZE.request(
         spec.conversation_id,
-        payload={
-            "conversation_id": spec.conversation_id,
-            "language": spec.language,
-            "subtopic": spec.subtopic,
-            "subtopic_name": spec.subtopic_name,
-            "persona": spec.persona,
-            "tone": spec.tone,
-            "n_turns": spec.n_turns,
-            "planted": [{"kind": k, "value": v} for k, v in spec.planted],
-        },
         model=model,
         max_tokens=300 + 500 * spec.n_turns,
         language_name=spec.language_name,
@@ -171,17 +161,26 @@ def make_parser(specs: Mapping[str, ConversationSpec]) -> Callable[[str], list[d
     return parse
 
 
-def render_answer(payload: Mapping[str, Any], turns: Sequence[tuple[str, str]] | None = None) -> str:
-    """A well-formed answer (without the prefill) for ``payload``: for tests and scripted backends.
+def render_answer(
+    request: ModelRequest, turns: Sequence[tuple[str, str]] | None = None, *, plant: bool = True
+) -> str:
+    """A well-formed answer (without the prefill) to a synthesis ``request``: for tests and fakes.
 
-    Each user turn is ``turns[i][0]`` (default: a stock sentence), the first one followed by every
-    planted value; each assistant turn is ``turns[i][1]``.
+    Read from the rendered prompt, as a model would: the number of turns, the subtopic and the
+    details to plant. Each user turn is ``turns[i][0]`` (default: a stock sentence), the first
+    one followed by every planted value (unless ``plant`` is false); each assistant turn is
+    ``turns[i][1]``.
     """
-    n = int(payload["n_turns"])
+    prompt = request.messages[-1]["content"]
+    n_turns = re.search(r"writes exactly (\d+) message", prompt)
+    subtopic = re.search(r"What the person wants: (.*?) \(broad area", prompt)
+    if n_turns is None or subtopic is None:
+        raise ValueError("not a synthesis prompt")
+    n = int(n_turns.group(1))
     turns = turns or [
-        (f"Question {i + 1} about {payload['subtopic_name']}.", "Here is an answer.") for i in range(n)
+        (f"Question {i + 1} about {subtopic.group(1)}.", "Here is an answer.") for i in range(n)
     ]
-    values = " ".join(str(p["value"]) for p in payload["planted"])
+    values = " ".join(re.findall(r'<detail kind="[^"]*">(.*?)</detail>', prompt)) if plant else ""
     parts = []
     for i, (user, assistant) in enumerate(turns[:n]):
         user_text = f"{user} {values}".strip() if i == 0 else user

@@ -1,4 +1,4 @@
-"""Tests of the offline facet heuristics (cliokit.heuristics)."""
+"""Tests of the offline facet heuristics (cliokit.offline)."""
 
 from __future__ import annotations
 
@@ -10,19 +10,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cliokit import heuristics as h
-from cliokit.heuristics import (
+from cliokit.facets import computed_facets
+from cliokit.offline import (
     CONCERN_LEXICON,
     LANGUAGES,
     LEXICON_VERSION,
+    MIN_LETTERS,
     TASK_LABELS,
-    computed_facets,
     concern_score,
     detect_language,
     extract_request,
     extract_task,
     strip_noise,
 )
+from cliokit.offline._lexicon import _iter_lexicon_text
 
 # Recorded digest of every lexicon in the module. When this test fails after a lexicon edit,
 # bump LEXICON_VERSION and record the new digest here.
@@ -130,7 +131,7 @@ def test_detect_language_japanese_with_kanji_and_kana_is_not_chinese():
 
 
 def test_detect_language_und_on_tiny_text():
-    assert h.MIN_LETTERS == 3
+    assert MIN_LETTERS == 3
     assert detect_language("ok") == "und"
     assert detect_language("?? !! 42") == "und"
     assert detect_language("[EMAIL_ADDRESS] https://example.com/a/b/c") == "und"
@@ -150,7 +151,7 @@ def test_languages_are_supported_by_py3langid():
 
 
 def test_import_is_cheap():
-    code = "import sys, cliokit.heuristics; print('py3langid' in sys.modules)"
+    code = "import sys, cliokit.offline; print('py3langid' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False"]
 
@@ -374,7 +375,7 @@ def test_concern_lexicon_shape():
 
 
 def test_lexicon_version_tracks_content():
-    digest = hashlib.sha256("\n".join(h._iter_lexicon_text()).encode()).hexdigest()[:16]
+    digest = hashlib.sha256("\n".join(_iter_lexicon_text()).encode()).hexdigest()[:16]
     assert LEXICON_DIGESTS.get(LEXICON_VERSION) == digest, (
         f"the lexicons changed: bump LEXICON_VERSION and record {LEXICON_VERSION!r}: {digest!r} here"
     )
