@@ -13,6 +13,17 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "run": "cliokit.pipeline",
+    "rename": "cliokit.pipeline",
+    "Components": "cliokit.runner",
+    "ModelFacets": "cliokit.facets",
+    "ModelNamer": "cliokit.name",
+    "ClioHierarchy": "cliokit.hierarchy",
+    "ModelSteps": "cliokit.hierarchy",
+    "ModelAuditor": "cliokit.privacy",
+    "OfflineFacets": "cliokit.offline",
+    "KeywordNamer": "cliokit.offline",
+    "OfflineSteps": "cliokit.offline",
+    "PatternAuditor": "cliokit.offline",
     "ClioResult": "cliokit.result",
     "Config": "cliokit.config",
     "load_conversations": "cliokit.load",
@@ -30,7 +41,10 @@ _EXPORTS = {
     "MissingDependencyError": "cliokit.errors",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+#: Subpackages reachable as attributes after ``import cliokit`` (imported on first access).
+_SUBMODULES = ("viz", "evals", "synthetic", "datasets", "offline", "backends", "embedders")
+
+__all__ = ["__version__", *_EXPORTS, *_SUBMODULES]
 
 if TYPE_CHECKING:
     from cliokit.backends import get_backend
@@ -39,9 +53,15 @@ if TYPE_CHECKING:
     from cliokit.embedders import Embedder, get_embedder
     from cliokit.errors import BackendError, CliokitError, ConfigError, InputError, MissingDependencyError
     from cliokit.export import export_run
+    from cliokit.facets import ModelFacets
+    from cliokit.hierarchy import ClioHierarchy, ModelSteps
     from cliokit.load import load_conversations
-    from cliokit.pipeline import run
+    from cliokit.name import ModelNamer
+    from cliokit.offline import KeywordNamer, OfflineFacets, OfflineSteps, PatternAuditor
+    from cliokit.pipeline import rename, run
+    from cliokit.privacy import ModelAuditor
     from cliokit.result import ClioResult
+    from cliokit.runner import Components
 
 
-__getattr__ = lazy_exports(__name__, _EXPORTS)
+__getattr__ = lazy_exports(__name__, _EXPORTS, _SUBMODULES)

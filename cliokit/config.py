@@ -21,6 +21,10 @@ from cliokit.errors import ConfigError
 Auto = Literal["auto"]
 
 
+#: The embedder every run uses unless told otherwise (``embed.model``): multilingual USE, bundled
+#: with its pip package (see the README's embedder table).
+DEFAULT_EMBEDDER = "use-multilingual"
+
 class _Section(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -90,7 +94,7 @@ class FacetsConfig(_Section):
 class EmbedConfig(_Section):
     """Embedding facet texts."""
 
-    model: str = "use-multilingual"
+    model: str = DEFAULT_EMBEDDER
     """Embedder: ``use-multilingual``, ``minilm``, ``hash``, ``st:NAME_OR_PATH`` or a local folder."""
     facet: str = "request"
     """Which facet text is embedded and clustered."""

@@ -30,7 +30,7 @@ from cliokit.name import parse_name, unique_names
 from cliokit.offline.hierarchy import dedupe_names, propose_names
 from cliokit.privacy import PrivacyFilter
 from cliokit.prompts import ASSIGN, DEDUPE, PROPOSE, RENAME, bullet_list, tag, tags
-from cliokit.result import CLUSTER_COLUMNS
+from cliokit.result import assemble_clusters
 from cliokit.text import merge_keywords
 
 logger = logging.getLogger(__name__)
@@ -150,7 +150,13 @@ class Neighbourhood:
 
 
 class HierarchySteps(Protocol):
-    """Clio's four hierarchy steps: :class:`ModelSteps` asks a model, the offline steps use heuristics."""
+    """Clio's four hierarchy steps: :class:`ModelSteps` asks a model, the offline steps use heuristics.
+
+    ``propose`` gives candidate names per neighbourhood, ``dedupe`` about ``n`` distinct names
+    covering the candidates, ``assign`` the chosen candidate for each named child (candidates
+    shown in ``orders``) and ``rename`` the ``(name, description)`` of each parent from its
+    ``(candidate name, named children)``. Each item may be a Failure.
+    """
 
     def key(self) -> dict[str, Any]:
         """What the fingerprint of a hierarchy built with these steps depends on."""
@@ -158,15 +164,11 @@ class HierarchySteps(Protocol):
 
     def propose(
         self, lv: LevelInput, hoods: Sequence[Neighbourhood], usage: StageUsage, progress: bool | None
-    ) -> list[list[str] | Failure]:
-        """Candidate parent names per neighbourhood."""
-        ...
+    ) -> list[list[str] | Failure]: ...
 
     def dedupe(
         self, lv: LevelInput, candidates: list[str], vectors: np.ndarray, n: int, usage: StageUsage
-    ) -> list[str] | Failure:
-        """About ``n`` distinct names covering ``candidates``."""
-        ...
+    ) -> list[str] | Failure: ...
 
     def assign(
         self,
@@ -176,9 +178,7 @@ class HierarchySteps(Protocol):
         cand_vecs: np.ndarray,
         usage: StageUsage,
         progress: bool | None,
-    ) -> list[str | Failure]:
-        """The chosen candidate name for each named child (candidates shown in ``orders``)."""
-        ...
+    ) -> list[str | Failure]: ...
 
     def rename(
         self,
@@ -187,9 +187,7 @@ class HierarchySteps(Protocol):
         parent_keywords: Sequence[list[str]],
         usage: StageUsage,
         progress: bool | None,
-    ) -> list[tuple[str, str] | Failure]:
-        """``(name, description)`` of each parent from its ``(candidate name, named children)``."""
-        ...
+    ) -> list[tuple[str, str] | Failure]: ...
 
 
 class ModelSteps:
@@ -558,44 +556,4 @@ def build_hierarchy(
         levels.append(parents.assign(level=depth))
         conv_labels.append(parent_labels)
     levels[-1] = levels[-1].assign(parent=-1)
-    return Hierarchy(clusters=_contract_table(levels), labels=conv_labels, notes=notes)
-
-
-def _contract_table(levels: list[pd.DataFrame]) -> pd.DataFrame:
-    """``clusters.parquet``: every level's clusters with string ids ``"{level}-{cluster}"``."""
-    frames = []
-    for depth, df in enumerate(levels):
-        parent = df["parent"].to_numpy()
-        frames.append(
-            pd.DataFrame(
-                {
-                    "cluster_id": [f"{depth}-{c}" for c in df["cluster"]],
-                    "level": depth,
-                    "parent_id": [f"{depth + 1}-{p}" if p >= 0 else None for p in parent],
-                    "name": df["name"],
-                    "description": df["description"],
-                    "n_conversations": df["n_conversations"].astype("int64"),
-                    "n_users": df["n_users"].astype("int64"),
-                    "suppressed": df["suppressed"].astype(bool),
-                    "suppressed_reason": df["suppressed_reason"],
-                    "audit_rating": df["audit_rating"].astype("Int64"),
-                    "keywords": df["keywords"].map(lambda k: list(k) if k is not None else []),
-                }
-            )
-        )
-    return pd.concat(frames, ignore_index=True)[CLUSTER_COLUMNS]
-
-
-def assignments_table(
-    conversation_ids: pd.Series, labels: Sequence[np.ndarray], rows: np.ndarray
-) -> pd.DataFrame:
-    """``assignments.parquet``: each conversation's cluster id per level (None where facets failed).
-
-    ``rows`` are the positions in ``conversation_ids`` of the clustered conversations.
-    """
-    out = pd.DataFrame({"conversation_id": conversation_ids})
-    for depth, lab in enumerate(labels):
-        col = np.full(len(out), None, dtype=object)
-        col[rows] = [f"{depth}-{c}" for c in lab]
-        out[f"level_{depth}"] = col
-    return out
+    return Hierarchy(clusters=assemble_clusters(levels), labels=conv_labels, notes=notes)

@@ -16,10 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from cliokit import stages
-from cliokit.backends import Backend, CallPolicy, get_backend
-from cliokit.backends.batch import BatchPolicy
-from cliokit.backends.cache import ResponseCache
-from cliokit.backends.ratelimit import RateLimiter
+from cliokit.backends import Backend, call_policy, get_backend
+from cliokit.backends.calls import total_usage
 from cliokit.config import Config
 from cliokit.embedders import Embedder, get_embedder
 from cliokit.errors import CliokitError
@@ -150,7 +148,7 @@ def run(
     ]
     own_policy = backend_obj.policy is None  # a policy the caller set stays theirs
     if own_policy:
-        backend_obj.policy = call_policy(backend_obj, cfg, rd)
+        backend_obj.policy = call_policy(backend_obj, cfg.backend, rd.path)
     try:
         run_stages(pipeline, ctx)
     except BaseException as exc:
@@ -163,9 +161,9 @@ def run(
             if backend_obj.policy.cache is not None:
                 backend_obj.policy.cache.close()
             backend_obj.policy = None
-    m.usage["total"] = _total_usage({k: v for k, v in m.usage.items() if k not in ("total", "this_run")})
+    m.usage["total"] = total_usage({k: v for k, v in m.usage.items() if k not in ("total", "this_run")})
     # stages skipped on a resume keep the usage that produced their outputs; this run's own calls:
-    m.usage["this_run"] = _total_usage({k: u.as_dict() for k, u in ctx.usage.items()})
+    m.usage["this_run"] = total_usage({k: u.as_dict() for k, u in ctx.usage.items()})
     m.status = "complete"
     rd.save()
     logger.info("run complete: %s", rd.path)
@@ -245,39 +243,3 @@ def _resolve_config(
     if isinstance(config, Mapping):
         return Config.build({**config, **overrides})
     return Config.from_toml(Path(config), **overrides)
-
-
-def call_policy(backend: Backend, cfg: Config, rd: RunDir) -> CallPolicy:
-    """The response cache, rate limiter and batching a run uses with ``backend``.
-
-    Heuristic backends get none of them (they make no calls).
-    """
-    if backend.heuristic:
-        return CallPolicy()
-    b = cfg.backend
-    cache_dir = Path(b.cache_dir) if b.cache_dir else rd.file("cache")
-    return CallPolicy(
-        cache=ResponseCache(cache_dir / "responses.sqlite") if b.cache else None,
-        limiter=(
-            RateLimiter(b.requests_per_minute, b.tokens_per_minute)
-            if b.requests_per_minute or b.tokens_per_minute
-            else None
-        ),
-        batch=(
-            BatchPolicy(frozenset(b.batch_tasks), rd.file("batches"), b.batch_poll_s)
-            if b.batch and backend.supports_batch
-            else None
-        ),
-    )
-
-
-def _total_usage(usage: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    """Sum of the numeric usage fields over stages."""
-    total: dict[str, Any] = {}
-    for stage in usage.values():
-        for key, value in stage.items():
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                total[key] = total.get(key, 0) + value
-    if "cost_usd" in total:
-        total["cost_usd"] = round(total["cost_usd"], 6)
-    return total

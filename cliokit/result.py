@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,49 @@ CLUSTER_COLUMNS = [
     "audit_rating",
     "keywords",
 ]
+
+
+def assemble_clusters(levels: list[pd.DataFrame]) -> pd.DataFrame:
+    """``clusters.parquet`` from one frame per level (``cluster``, ``parent``, text, sizes, privacy).
+
+    Cluster ids become strings ``"{level}-{cluster}"``; a top-level ``parent`` is -1.
+    """
+    frames = []
+    for depth, df in enumerate(levels):
+        parent = df["parent"].to_numpy()
+        frames.append(
+            pd.DataFrame(
+                {
+                    "cluster_id": [f"{depth}-{c}" for c in df["cluster"]],
+                    "level": depth,
+                    "parent_id": [f"{depth + 1}-{p}" if p >= 0 else None for p in parent],
+                    "name": df["name"],
+                    "description": df["description"],
+                    "n_conversations": df["n_conversations"].astype("int64"),
+                    "n_users": df["n_users"].astype("int64"),
+                    "suppressed": df["suppressed"].astype(bool),
+                    "suppressed_reason": df["suppressed_reason"],
+                    "audit_rating": df["audit_rating"].astype("Int64"),
+                    "keywords": df["keywords"].map(lambda k: list(k) if k is not None else []),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)[CLUSTER_COLUMNS]
+
+
+def assignments_table(
+    conversation_ids: pd.Series, labels: Sequence[np.ndarray], rows: np.ndarray
+) -> pd.DataFrame:
+    """``assignments.parquet``: each conversation's cluster id per level (None where facets failed).
+
+    ``rows`` are the positions in ``conversation_ids`` of the clustered conversations.
+    """
+    out = pd.DataFrame({"conversation_id": conversation_ids})
+    for depth, lab in enumerate(labels):
+        col = np.full(len(out), None, dtype=object)
+        col[rows] = [f"{depth}-{c}" for c in lab]
+        out[f"level_{depth}"] = col
+    return out
 
 
 @dataclass

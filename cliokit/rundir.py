@@ -143,12 +143,6 @@ def write_json(obj: Any, path: str | os.PathLike[str]) -> None:
     _atomic(Path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
 
-def write_jsonl(records: Iterable[dict[str, Any]], path: str | os.PathLike[str]) -> None:
-    """Write ``records`` atomically as JSON Lines."""
-    text = "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in records)
-    _atomic(Path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
-
-
 class RunDir:
     """A run directory and its manifest.
 

@@ -25,6 +25,7 @@ from cliokit.embedders import Embedder
 from cliokit.errors import CliokitError, ConfigError
 from cliokit.load import LoadResult, load_conversations, truncate_conversations, write_rejected
 from cliokit.privacy import PrivacyFilter, apply_suppression
+from cliokit.result import assignments_table
 from cliokit.rundir import package_versions, write_npy, write_parquet
 from cliokit.runner import RunContext, Stage
 
@@ -308,9 +309,7 @@ class Hierarchy(Stage):
             seed=ctx.cfg.seed,
             progress=ctx.progress,
         )
-        assignments = hierarchy_stage.assignments_table(
-            ctx.data["facets"]["conversation_id"], tree.labels, ctx.data["rows"]
-        )
+        assignments = assignments_table(ctx.data["facets"]["conversation_id"], tree.labels, ctx.data["rows"])
         write_parquet(tree.clusters, ctx.file("clusters.parquet"))
         write_parquet(assignments, ctx.file("assignments.parquet"))
         return {"levels": len(tree.labels), "notes": tree.notes}

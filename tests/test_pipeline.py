@@ -8,7 +8,7 @@ import pytest
 
 import cliokit
 from cliokit.backends.scripted import ScriptedBackend
-from cliokit.embedders import HashEmbedder
+from cliokit.embedders import HashEmbedder, PrecomputedEmbeddings
 from cliokit.errors import CliokitError
 from tests.llm_stub import scripted_answer
 
@@ -256,3 +256,33 @@ def test_hdbscan_outliers_are_one_suppressed_cluster(tmp_path):
         row = result.clusters.set_index("cluster_id").loc[f"0-{info['outlier_cluster']}"]
         assert row["suppressed"] and row["suppressed_reason"] == "outliers" and pd.isna(row["name"])
     assert result.levels >= 1 and result.assignments["level_0"].notna().all()
+
+
+def test_run_with_precomputed_embeddings(tmp_path):
+    df = make_conversations(120, n_users=40).drop(columns=["topic"])
+    vectors = np.random.default_rng(0).normal(size=(len(df), 16)).astype(np.float32)
+    result = cliokit.run(df, out=tmp_path / "r", embedder=PrecomputedEmbeddings(vectors), **FAST)
+    m = result.manifest
+    assert m["embedder"]["name"] == "precomputed" and m["status"] == "complete"
+    # cluster names cannot be looked up in the given vectors: they are embedded with embed.model
+    assert m["components"]["name_embedder"]["name"] == "hash"
+    assert np.allclose(result.embeddings, vectors / np.linalg.norm(vectors, axis=1, keepdims=True), atol=1e-6)
+    assert result.clusters["level"].max() >= 1
+
+
+def test_rename_reuses_facets_and_clusters_and_renames_with_a_model(tmp_path):
+    df = make_conversations(160, n_users=40).drop(columns=["topic"])
+    first = cliokit.run(df, out=tmp_path / "r", **FAST)
+    before = {s: r["fingerprint"] for s, r in first.manifest["stages"].items()}
+    backend = ScriptedBackend(scripted_answer)
+    renamed = cliokit.rename(first.run_dir, backend, data=df)
+    after = {s: r["fingerprint"] for s, r in renamed.manifest["stages"].items()}
+    for stage in ("load", "facets", "embed", "cluster", "project"):
+        assert after[stage] == before[stage], stage
+    assert after["name"] != before["name"] and after["hierarchy"] != before["hierarchy"]
+    assert {r.task for r in backend.requests} >= {"name_cluster", "audit", "propose", "assign", "rename"}
+    assert "facets" not in {r.task for r in backend.requests}
+    pd.testing.assert_frame_equal(renamed.facets, first.facets)
+    named = renamed.clusters[renamed.clusters["name"].notna()]
+    assert named["name"].str.match(r"(Help|Assist) with ").all()
+    assert renamed.manifest["backend"]["name"] == "scripted"

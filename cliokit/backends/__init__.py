@@ -6,6 +6,7 @@ An SDK is imported only when its backend is chosen.
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import Any
 
 from cliokit.backends.base import (
@@ -52,6 +53,33 @@ def get_backend(spec: str | Backend, config: BackendConfig | None = None, **kwar
     return instance
 
 
+def call_policy(backend: Backend, cfg: BackendConfig, run_dir: Path) -> CallPolicy:
+    """The response cache, rate limiter and batching a run in ``run_dir`` uses with ``backend``.
+
+    Heuristic backends get none of them (they make no calls).
+    """
+    from cliokit.backends import batch as _batch
+    from cliokit.backends import cache as _cache
+    from cliokit.backends import ratelimit as _ratelimit
+
+    if backend.heuristic:
+        return CallPolicy()
+    cache_dir = Path(cfg.cache_dir) if cfg.cache_dir else run_dir / "cache"
+    return CallPolicy(
+        cache=_cache.ResponseCache(cache_dir / "responses.sqlite") if cfg.cache else None,
+        limiter=(
+            _ratelimit.RateLimiter(cfg.requests_per_minute, cfg.tokens_per_minute)
+            if cfg.requests_per_minute or cfg.tokens_per_minute
+            else None
+        ),
+        batch=(
+            _batch.BatchPolicy(frozenset(cfg.batch_tasks), run_dir / "batches", cfg.batch_poll_s)
+            if cfg.batch and backend.supports_batch
+            else None
+        ),
+    )
+
+
 __all__ = [
     "BACKENDS",
     "Backend",
@@ -61,6 +89,7 @@ __all__ = [
     "ModelResult",
     "RetryableError",
     "Usage",
+    "call_policy",
     "complete",
     "get_backend",
 ]

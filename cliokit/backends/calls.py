@@ -146,3 +146,15 @@ def ask(
         if isinstance(v, Failure):
             logger.warning("request %s failed: %s", requests[i].id, v.reason)
     return out
+
+
+def total_usage(usage: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """Sum of the numeric usage fields over stages."""
+    total: dict[str, Any] = {}
+    for stage in usage.values():
+        for key, value in stage.items():
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                total[key] = total.get(key, 0) + value
+    if "cost_usd" in total:
+        total["cost_usd"] = round(total["cost_usd"], 6)
+    return total

@@ -6,6 +6,7 @@ import importlib
 from pathlib import Path
 from typing import Any
 
+from cliokit.config import DEFAULT_EMBEDDER as _CONFIG_DEFAULT
 from cliokit.embedders.base import Embedder
 from cliokit.errors import ConfigError
 
@@ -33,7 +34,7 @@ ALIASES: dict[str, str] = {"use": "use-multilingual"}
 #: (NMI 0.80 vs 0.76) but across languages it clusters by language (NMI lang 0.67) and barely aligns
 #: translations (en-ja top-1 retrieval 4% vs 63% for USE). USE is also ~10x faster on CPU and loads
 #: without torch. Hence the multilingual USE.
-DEFAULT_EMBEDDER: str = "use-multilingual"
+DEFAULT_EMBEDDER: str = _CONFIG_DEFAULT
 
 _ALLOWED = (
     "'use-multilingual' (alias 'use'), 'minilm', 'hash', 'hash:<dim>', 'st:<model-name-or-path>', "

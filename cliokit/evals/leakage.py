@@ -310,8 +310,3 @@ def leakage_by_stage(
             **{r: int((reasons == r).sum()) for r in ("size", "audit", "outliers")},
         },
     }
-
-
-def leakage_frame(summary: Mapping[str, Any]) -> pd.DataFrame:
-    """The ``stages`` list of a :func:`leakage_by_stage` result as a DataFrame, in stage order."""
-    return pd.DataFrame(summary["stages"])

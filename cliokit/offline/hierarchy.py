@@ -93,7 +93,7 @@ class OfflineSteps:
                     [lv.keywords[c] for c in kids],
                     [lv.sizes[c] for c in kids],
                     hood.want,
-                    lv.seed + hood.index,
+                    lv.seed + hood.index,  # kept: derive_seed here would change every offline tree
                 )
             )
         return out
