@@ -127,8 +127,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     cfg = _config(args)
     data = args.input[0] if len(args.input) == 1 else args.input
     result = run(data, cfg, out=args.out)
-    counts = result.manifest["counts"]
-    total = result.manifest["usage"].get("this_run", {})
+    counts = result.manifest.counts
+    total = result.manifest.usage.get("this_run", {})
     print(
         f"{result.run_dir}: {counts['accepted']} conversations ({counts['rejected']} rejected, "
         f"{counts.get('facets_failed', 0)} facet failures), {result.levels} levels, "
@@ -136,7 +136,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         f"{counts['clusters_suppressed']} suppressed; "
         + (
             "offline heuristics, no model calls"
-            if result.manifest["backend"].get("heuristic")
+            if result.manifest.backend.get("heuristic")
             else f"{total.get('calls', 0)} model calls, {total.get('cache_hits', 0)} cached, "
             f"${total.get('cost_usd', 0):.4f}"
         )
@@ -191,12 +191,10 @@ def _cmd_info(args: argparse.Namespace) -> int:
     result = ClioResult.load(args.run_dir)
     level = result.levels - 1 if args.level is None else args.level
     m = result.manifest
-    print(
-        f"status: {m['status']}  backend: {m['backend'].get('name')}  embedder: {m['embedder'].get('name')}"
-    )
-    print("counts: " + ", ".join(f"{k}={v}" for k, v in m["counts"].items()))
-    for name, stage in m["stages"].items():
-        print(f"stage {name:<10} {stage['seconds']:>8.2f} s  peak RSS {stage.get('peak_rss_mb')} MB")
+    print(f"status: {m.status}  backend: {m.backend.get('name')}  embedder: {m.embedder.get('name')}")
+    print("counts: " + ", ".join(f"{k}={v}" for k, v in m.counts.items()))
+    for name, stage in m.stages.items():
+        print(f"stage {name:<10} {stage.seconds:>8.2f} s  peak RSS {stage.peak_rss_mb} MB")
     print(f"\nlevel {level} clusters (suppressed ones hidden):")
     for row in result.visible_clusters(level).itertuples():
         print(f"{row.n_conversations:>7} conv {row.n_users:>6} users  {row.cluster_id:<8} {row.name}")

@@ -25,6 +25,7 @@ Auto = Literal["auto"]
 #: with its pip package (see the README's embedder table).
 DEFAULT_EMBEDDER = "use-multilingual"
 
+
 class _Section(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 

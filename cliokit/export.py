@@ -10,62 +10,14 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
 
 from cliokit.result import ClioResult
 from cliokit.rundir import write_json, write_parquet
+from cliokit.tables import facet_breakdowns
 
 logger = logging.getLogger(__name__)
 
 EXPORT_VERSION = 1
-#: Facets broken down per cluster; custom categorical and numeric facets are added automatically.
-BREAKDOWN_FACETS = ("language", "concerning", "n_turns")
-
-
-def _turn_bin(n: Any) -> str:
-    if pd.isna(n):
-        return "unknown"
-    n = int(n)
-    return str(n) if n <= 3 else "4-7" if n <= 7 else "8+"
-
-
-def facet_breakdowns(result: ClioResult, facets: list[str] | None = None) -> pd.DataFrame:
-    """Counts and shares of facet values inside every unsuppressed cluster.
-
-    Returns
-    -------
-    DataFrame
-        ``cluster_id``, ``facet``, ``value`` (str), ``count``, ``share`` (of the cluster).
-    """
-    f = result.facets.merge(result.assignments, on="conversation_id")
-    if facets is None:
-        custom = [
-            c["name"]
-            for c in result.manifest.get("config", {}).get("facets", {}).get("custom", [])
-            if c.get("kind") in {"categorical", "numeric"}
-        ]
-        facets = [*BREAKDOWN_FACETS, *custom]
-    visible = set(result.clusters.loc[~result.clusters["suppressed"], "cluster_id"])
-    level_cols = [c for c in result.assignments.columns if c.startswith("level_")]
-    frames = []
-    for facet in facets:
-        values = (
-            f[facet].map(_turn_bin) if facet == "n_turns" else f[facet].astype("string").fillna("unknown")
-        )
-        for col in level_cols:
-            df = pd.DataFrame({"cluster_id": f[col], "value": values}).dropna(subset=["cluster_id"])
-            df = df[df["cluster_id"].isin(visible)]
-            counts = df.groupby(["cluster_id", "value"]).size().rename("count").reset_index()
-            counts["share"] = counts["count"] / counts.groupby("cluster_id")["count"].transform("sum")
-            counts.insert(1, "facet", facet)
-            frames.append(counts)
-    if not frames:
-        return pd.DataFrame(columns=["cluster_id", "facet", "value", "count", "share"])
-    return pd.concat(frames, ignore_index=True).sort_values(
-        ["cluster_id", "facet", "count"], ascending=[True, True, False]
-    )
 
 
 def export_run(run: str | os.PathLike[str] | ClioResult, out: str | os.PathLike[str]) -> list[Path]:
@@ -92,14 +44,14 @@ def export_run(run: str | os.PathLike[str] | ClioResult, out: str | os.PathLike[
     m = result.manifest
     summary = {
         "export_version": EXPORT_VERSION,
-        "counts": m.get("counts", {}),
-        "thresholds": m.get("resolved", {}).get("privacy", {}),
-        "backend": m.get("backend", {}),
-        "embedder": {k: v for k, v in m.get("embedder", {}).items() if k in {"name", "model_id", "dim"}},
+        "counts": m.counts,
+        "thresholds": m.resolved.get("privacy", {}),
+        "backend": m.backend,
+        "embedder": {k: v for k, v in m.embedder.items() if k in {"name", "model_id", "dim"}},
         "levels": int(clusters["level"].max()) + 1,
         "clusters_exported": len(visible),
         "clusters_suppressed": int(clusters["suppressed"].sum()),
-        "notes": m.get("notes", []),
+        "notes": m.notes,
     }
     write_json(summary, out_dir / "summary.json")
     files = [

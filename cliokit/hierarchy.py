@@ -173,7 +173,7 @@ class HierarchySteps(Protocol):
     def assign(
         self,
         lv: LevelInput,
-        orders: Sequence[Sequence[int]],
+        orders: Sequence[np.ndarray],
         candidates: Sequence[str],
         cand_vecs: np.ndarray,
         usage: StageUsage,
@@ -248,7 +248,7 @@ class ModelSteps:
     def assign(
         self,
         lv: LevelInput,
-        orders: Sequence[Sequence[int]],
+        orders: Sequence[np.ndarray],
         candidates: Sequence[str],
         cand_vecs: np.ndarray,
         usage: StageUsage,

@@ -123,7 +123,8 @@ class PrivacyFilter:
         """Sizes of each cluster with ``suppressed`` and ``suppressed_reason`` by size (and outliers)."""
         sizes = cluster_sizes(labels, users, n_clusters)
         too_small = below_minimum(sizes, self.min_conversations, self.min_users)
-        reason = np.where(too_small, "size", None).astype(object)
+        reason = np.full(len(too_small), None, dtype=object)
+        reason[too_small] = "size"
         if outlier is not None:
             too_small[outlier] = True
             reason[outlier] = "outliers"

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from cliokit.errors import CliokitError
+from cliokit.rundir import Manifest
 
 CLUSTER_COLUMNS = [
     "cluster_id",
@@ -87,8 +86,11 @@ class ClioResult:
         ``clusters.parquet``: every cluster at every level (suppressed ones without text).
     projection : DataFrame
         ``projection.parquet``: ``conversation_id``, ``x``, ``y``.
-    manifest : dict
-        ``manifest.json``.
+    manifest : Manifest
+        ``manifest.json`` (typed: ``result.manifest.counts``, ``.stages``, ``.usage``, ...).
+
+    The tables researchers ask for are methods: :meth:`cluster_table`,
+    :meth:`conversation_table`, :meth:`facet_breakdowns` and :meth:`stage_costs`.
     """
 
     run_dir: Path
@@ -96,7 +98,7 @@ class ClioResult:
     assignments: pd.DataFrame
     clusters: pd.DataFrame
     projection: pd.DataFrame
-    manifest: dict[str, Any]
+    manifest: Manifest
 
     @classmethod
     def load(cls, run_dir: str | os.PathLike[str]) -> ClioResult:
@@ -121,7 +123,7 @@ class ClioResult:
             assignments=pd.read_parquet(path / "assignments.parquet"),
             clusters=pd.read_parquet(path / "clusters.parquet"),
             projection=pd.read_parquet(path / "projection.parquet"),
-            manifest=json.loads((path / "manifest.json").read_text(encoding="utf-8")),
+            manifest=Manifest.model_validate_json((path / "manifest.json").read_text(encoding="utf-8")),
         )
 
     @property
@@ -148,3 +150,36 @@ class ClioResult:
         if level is not None:
             df = df[df["level"] == level]
         return df.sort_values(["level", "n_conversations"], ascending=[True, False]).reset_index(drop=True)
+
+    def cluster_table(self, level: int | None = None) -> pd.DataFrame:
+        """Unsuppressed clusters of one level (default: the top) with facet aggregates, largest first.
+
+        See :func:`cliokit.tables.cluster_table` for the columns.
+        """
+        from cliokit.tables import cluster_table
+
+        return cluster_table(self, level)
+
+    def conversation_table(self) -> pd.DataFrame:
+        """Facets, cluster ids and names at every level, and map position of each conversation.
+
+        See :func:`cliokit.tables.conversation_table`.
+        """
+        from cliokit.tables import conversation_table
+
+        return conversation_table(self)
+
+    def facet_breakdowns(self, facets: list[str] | None = None) -> pd.DataFrame:
+        """Counts and shares of facet values inside every unsuppressed cluster.
+
+        See :func:`cliokit.tables.facet_breakdowns`.
+        """
+        from cliokit.tables import facet_breakdowns
+
+        return facet_breakdowns(self, facets)
+
+    def stage_costs(self) -> pd.DataFrame:
+        """Seconds, peak memory, calls, tokens and cost per stage (:func:`cliokit.tables.stage_costs`)."""
+        from cliokit.tables import stage_costs
+
+        return stage_costs(self.manifest)

@@ -44,7 +44,7 @@ def _backend(name: str, **kwargs):
 
 
 def _facets_request(i: int = 0, text: str = "How do I bake sourdough bread at home?"):
-    return FACETS.request(f"c{i}", {}, conversation=f"User: {text} ({i})\n\nAssistant: Sure.", custom="")
+    return FACETS.request(f"c{i}", conversation=f"User: {text} ({i})\n\nAssistant: Sure.", custom="")
 
 
 @pytest.mark.parametrize("name", ["anthropic", "openai"])
@@ -357,7 +357,7 @@ def test_pipeline_end_to_end_through_the_stub(stub, tmp_path, name):
     named = c[c["name"].notna()]
     assert named["name"].str.match(r"(Help|Assist) with ").all(), "names written by the (stub) model"
     assert c.loc[~c["suppressed"], "audit_rating"].notna().all()
-    m = result.manifest
+    m = result.manifest.model_dump(mode="json")
     assert m["backend"]["name"] == name and "api_key" not in json.dumps(m["backend"])
     for stage in ("facets", "name", "hierarchy", "audit"):
         usage = m["usage"][stage]
@@ -375,13 +375,13 @@ def test_pipeline_end_to_end_through_the_stub(stub, tmp_path, name):
     cfg2 = cfg.replace(backend={"cache_dir": str(tmp_path / "r" / "cache")})
     again = cliokit.run(df, cfg2, out=tmp_path / "r2")
     assert stub.model_calls == calls
-    assert again.manifest["usage"]["total"]["calls"] == 0
-    assert again.manifest["usage"]["facets"]["cache_hits"] == 120
+    assert again.manifest.usage["total"]["calls"] == 0
+    assert again.manifest.usage["facets"]["cache_hits"] == 120
     # resuming into the same directory skips every stage: no call this run, the old usage is kept
     resumed = cliokit.run(df, cfg, out=tmp_path / "r")
     assert stub.model_calls == calls
-    assert resumed.manifest["usage"]["this_run"] == {}
-    assert resumed.manifest["usage"]["total"]["calls"] == m["usage"]["total"]["calls"]
+    assert resumed.manifest.usage["this_run"] == {}
+    assert resumed.manifest.usage["total"]["calls"] == m["usage"]["total"]["calls"]
     pd.testing.assert_frame_equal(
         again.clusters.drop(columns=["keywords"]), result.clusters.drop(columns=["keywords"])
     )

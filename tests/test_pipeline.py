@@ -41,7 +41,7 @@ def test_writes_every_contract_file(finished):
     result, _ = finished
     for name in CONTRACT:
         assert (result.run_dir / name).exists(), name
-    m = result.manifest
+    m = result.manifest.model_dump(mode="json")
     assert m["status"] == "complete"
     assert m["counts"]["read"] == m["counts"]["accepted"] + m["counts"]["rejected"] == 240
     assert set(m["stages"]) == {"load", "facets", "embed", "cluster", "name", "hierarchy", "project"}
@@ -102,7 +102,7 @@ def test_top_level_names_are_meaningful(finished):
 def test_privacy_thresholds_and_no_suppressed_text(finished):
     result, _ = finished
     c = result.clusters
-    thresholds = result.manifest["resolved"]["privacy"]
+    thresholds = result.manifest.resolved["privacy"]
     small = (c["n_conversations"] < thresholds["min_conversations"]) | (
         c["n_users"] < thresholds["min_users"]
     )
@@ -160,7 +160,7 @@ def test_bad_records_are_counted_and_written(tmp_path):
     lines.insert(7, json.dumps({"id": "e", "messages": []}))
     path.write_text("\n".join(lines) + "\n")
     result = cliokit.run(path, out=tmp_path / "run", **FAST)
-    m = result.manifest["counts"]
+    m = result.manifest.counts
     assert (m["read"], m["accepted"], m["rejected"]) == (62, 60, 2)
     rejected = result.rejected
     assert sorted(rejected["record"]) == [4, 8]
@@ -181,9 +181,9 @@ def test_failed_facets_are_recorded_not_dropped(tmp_path):
     f = result.facets
     failed = f[f["facet_error"].notna()]
     assert sorted(failed["conversation_id"]) == ["c0003", "c0004"]
-    assert result.manifest["counts"]["facets_failed"] == 2
-    assert result.manifest["usage"]["facets"]["failures"] == 2
-    assert result.manifest["usage"]["facets"]["repairs"] == 2
+    assert result.manifest.counts["facets_failed"] == 2
+    assert result.manifest.usage["facets"]["failures"] == 2
+    assert result.manifest.usage["facets"]["repairs"] == 2
     a = result.assignments.set_index("conversation_id")
     assert a.loc["c0003"].isna().all() and a.loc["c0005"].notna().all()
 
@@ -250,7 +250,7 @@ def test_hdbscan_outliers_are_one_suppressed_cluster(tmp_path):
     result = cliokit.run(
         df, out=tmp_path / "r", cluster={"method": "hdbscan", "hdbscan_min_cluster_size": 8}, **FAST
     )
-    info = result.manifest["resolved"]["cluster"]
+    info = result.manifest.resolved["cluster"]
     assert info["method"] == "hdbscan"
     if info["outlier_cluster"] is not None:
         row = result.clusters.set_index("cluster_id").loc[f"0-{info['outlier_cluster']}"]
@@ -262,7 +262,7 @@ def test_run_with_precomputed_embeddings(tmp_path):
     df = make_conversations(120, n_users=40).drop(columns=["topic"])
     vectors = np.random.default_rng(0).normal(size=(len(df), 16)).astype(np.float32)
     result = cliokit.run(df, out=tmp_path / "r", embedder=PrecomputedEmbeddings(vectors), **FAST)
-    m = result.manifest
+    m = result.manifest.model_dump(mode="json")
     assert m["embedder"]["name"] == "precomputed" and m["status"] == "complete"
     # cluster names cannot be looked up in the given vectors: they are embedded with embed.model
     assert m["components"]["name_embedder"]["name"] == "hash"
@@ -273,10 +273,10 @@ def test_run_with_precomputed_embeddings(tmp_path):
 def test_rename_reuses_facets_and_clusters_and_renames_with_a_model(tmp_path):
     df = make_conversations(160, n_users=40).drop(columns=["topic"])
     first = cliokit.run(df, out=tmp_path / "r", **FAST)
-    before = {s: r["fingerprint"] for s, r in first.manifest["stages"].items()}
+    before = {s: r.fingerprint for s, r in first.manifest.stages.items()}
     backend = ScriptedBackend(scripted_answer)
     renamed = cliokit.rename(first.run_dir, backend, data=df)
-    after = {s: r["fingerprint"] for s, r in renamed.manifest["stages"].items()}
+    after = {s: r.fingerprint for s, r in renamed.manifest.stages.items()}
     for stage in ("load", "facets", "embed", "cluster", "project"):
         assert after[stage] == before[stage], stage
     assert after["name"] != before["name"] and after["hierarchy"] != before["hierarchy"]
@@ -285,4 +285,4 @@ def test_rename_reuses_facets_and_clusters_and_renames_with_a_model(tmp_path):
     pd.testing.assert_frame_equal(renamed.facets, first.facets)
     named = renamed.clusters[renamed.clusters["name"].notna()]
     assert named["name"].str.match(r"(Help|Assist) with ").all()
-    assert renamed.manifest["backend"]["name"] == "scripted"
+    assert renamed.manifest.backend["name"] == "scripted"

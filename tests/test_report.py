@@ -77,7 +77,9 @@ def test_report_tree_and_summary(run, report):
 
 
 def test_heuristic_runs_say_so(run):
-    manifest = {**run.manifest, "backend": {**run.manifest["backend"], "heuristic": True, "name": "offline"}}
+    manifest = run.manifest.model_copy(
+        update={"backend": {**run.manifest.backend, "heuristic": True, "name": "offline"}}
+    )
     text = viz.build_report(replace(run, manifest=manifest), include_map=False)
     assert 'id="heuristic"' in text and "offline heuristics" in text
     assert '"path"' not in text.replace(javascript_bundle(), "")  # no map points without the map

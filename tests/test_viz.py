@@ -21,6 +21,7 @@ from cliokit import viz
 from cliokit.backends.scripted import ScriptedBackend
 from cliokit.errors import ConfigError
 from cliokit.result import ClioResult
+from cliokit.rundir import Manifest
 from cliokit.viz.save import javascript_bundle
 from tests.llm_stub import scripted_answer
 
@@ -381,7 +382,7 @@ def tiny() -> ClioResult:
     )
     projection = pd.DataFrame({"conversation_id": ids, "x": np.arange(20.0), "y": np.arange(20.0) % 7})
     custom = [{"name": "mood", "kind": "categorical"}, {"name": "diary", "kind": "text"}]
-    manifest = {"config": {"facets": {"custom": custom}, "project": {"method": "pca"}}}
+    manifest = Manifest(config={"facets": {"custom": custom}, "project": {"method": "pca"}})
     return ClioResult(Path("tiny"), facets, assignments, clusters, projection, manifest)
 
 

@@ -53,8 +53,9 @@ def propose_names(
     for g in range(int(groups.max()) + 1 if len(groups) else 0):
         members = np.flatnonzero(groups == g)
         if members.size:
-            merged = merge_keywords([keywords[i] for i in members], [sizes[i] for i in members], 3)
-            out.append(keyword_name(merged, names[members[0]]))
+            idx = [int(i) for i in members]
+            merged = merge_keywords([keywords[i] for i in idx], [sizes[i] for i in idx], 3)
+            out.append(keyword_name(merged, names[idx[0]]))
     return out
 
 
@@ -106,7 +107,7 @@ class OfflineSteps:
     def assign(
         self,
         lv: LevelInput,
-        orders: Sequence[Sequence[int]],
+        orders: Sequence[np.ndarray],
         candidates: Sequence[str],
         cand_vecs: np.ndarray,
         usage: StageUsage,

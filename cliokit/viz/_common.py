@@ -8,8 +8,11 @@ from typing import Any
 import pandas as pd
 
 from cliokit.errors import ConfigError
-from cliokit.export import BREAKDOWN_FACETS
 from cliokit.result import ClioResult
+from cliokit.tables import (
+    BREAKDOWN_FACETS,
+    custom_facets,
+)
 
 #: Computed and categorical facets that are safe to show per conversation (no text).
 BUILTIN_FACETS = ("language", "concerning", "n_turns", "n_messages", "user_chars", "assistant_chars")
@@ -46,12 +49,6 @@ PALETTE = (
 )
 
 
-def custom_facets(result: ClioResult) -> dict[str, str]:
-    """Declared custom facets of the run: ``{name: kind}`` (``text``, ``categorical``, ``numeric``)."""
-    custom = result.manifest.get("config", {}).get("facets", {}).get("custom", [])
-    return {c["name"]: c.get("kind", "text") for c in custom if "name" in c}
-
-
 def shown_facets(result: ClioResult) -> list[str]:
     """Facet columns that may be shown per conversation: built-in ones plus custom non-text facets."""
     custom = [n for n, kind in custom_facets(result).items() if kind in {"categorical", "numeric"}]
@@ -84,43 +81,15 @@ def is_numeric_facet(result: ClioResult, facet: str) -> bool:
     return bool(pd.api.types.is_numeric_dtype(result.facets[facet]))
 
 
-def resolve_level(result: ClioResult, level: int | None, param: str = "level") -> int:
-    """``level`` as a non-negative level index; ``None`` is the top level, negatives count from it."""
-    n = result.levels
-    if level is None:
-        return n - 1
-    if isinstance(level, bool) or not isinstance(level, int) or not -n <= level < n:
-        raise ConfigError(f"`{param}` must be an int in [{-n}, {n - 1}] or None (top level); got {level!r}")
-    return level % n
-
-
 def level_word(result: ClioResult, level: int) -> str:
     """``"top-level"`` or ``"level-N"``, for titles."""
     return "top-level" if level == result.levels - 1 else f"level-{level}"
-
-
-def level_column(level: int) -> str:
-    """Column of :attr:`ClioResult.assignments` holding cluster ids of ``level``."""
-    return f"level_{level}"
 
 
 def visible_ids(result: ClioResult) -> set[str]:
     """Ids of the unsuppressed clusters (every level)."""
     c = result.clusters
     return set(c.loc[~c["suppressed"].astype(bool), "cluster_id"])
-
-
-def cluster_names(result: ClioResult) -> dict[str, str]:
-    """``{cluster_id: name}`` of unsuppressed clusters only; display names are unique per level."""
-    c = result.visible_clusters()
-    out: dict[str, str] = {}
-    for _, group in c.groupby("level"):
-        names = group["name"].fillna("").astype(str).str.strip()
-        names = names.where(names != "", "(unnamed)")
-        dup = names.duplicated(keep=False)
-        for cid, name, d in zip(group["cluster_id"], names, dup, strict=True):
-            out[str(cid)] = f"{name} ({cid})" if d else name
-    return out
 
 
 def parents(result: ClioResult) -> dict[str, str | None]:
@@ -150,21 +119,6 @@ def colour_scale(labels: Iterable[str], extra: dict[str, str] | None = None) -> 
         domain.append(label)
         rng.append(colour)
     return {"domain": domain, "range": rng}
-
-
-def clustered(result: ClioResult, level: int, columns: Iterable[str] = ()) -> pd.DataFrame:
-    """Facet ``columns`` plus ``cluster_id`` (at ``level``) of every conversation with a cluster there."""
-    col = level_column(level)
-    cols = ["conversation_id", *[c for c in columns if c != "conversation_id"]]
-    df = result.facets[cols].merge(result.assignments[["conversation_id", col]], on="conversation_id")
-    df = df.rename(columns={col: "cluster_id"})
-    return df[df["cluster_id"].notna()].reset_index(drop=True)
-
-
-def level_total(result: ClioResult, level: int) -> int:
-    """Conversations in clusters of ``level`` (suppressed ones included): the share denominator."""
-    c = result.clusters
-    return int(c.loc[c["level"] == level, "n_conversations"].sum())
 
 
 def chart_data(df: pd.DataFrame) -> pd.DataFrame:

@@ -18,18 +18,9 @@ import numpy as np
 import pandas as pd
 
 from cliokit.errors import ConfigError
-from cliokit.export import facet_breakdowns
 from cliokit.result import ClioResult
-from cliokit.viz._common import (
-    GREY,
-    breakdown_facets,
-    chart_data,
-    check_facet,
-    cluster_names,
-    clustered,
-    level_word,
-    resolve_level,
-)
+from cliokit.tables import cluster_names, clustered, facet_breakdowns, resolve_level
+from cliokit.viz._common import GREY, breakdown_facets, chart_data, check_facet, level_word
 from cliokit.viz.tables import (
     cluster_table,
     flag_rates,

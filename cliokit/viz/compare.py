@@ -12,7 +12,8 @@ import pandas as pd
 
 from cliokit.errors import ConfigError
 from cliokit.result import ClioResult
-from cliokit.viz._common import chart_data, check_facet, clustered, level_total, resolve_level
+from cliokit.tables import clustered, level_total, resolve_level
+from cliokit.viz._common import chart_data, check_facet
 from cliokit.viz.tables import cluster_table, suppressed_totals
 
 logger = logging.getLogger(__name__)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cliokit.result import ClioResult
-from cliokit.viz._common import SUPPRESSED, cluster_names, level_total, resolve_level
+from cliokit.tables import cluster_names, level_total, resolve_level
+from cliokit.viz._common import SUPPRESSED
 
 #: Colour group of unsuppressed clusters whose top-level ancestor is suppressed.
 UNDER_SUPPRESSED = "in a suppressed cluster"

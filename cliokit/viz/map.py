@@ -14,6 +14,7 @@ import altair as alt
 import numpy as np
 
 from cliokit.result import ClioResult
+from cliokit.tables import resolve_level
 from cliokit.viz._common import (
     GREY,
     ORDINAL_FACETS,
@@ -23,7 +24,6 @@ from cliokit.viz._common import (
     colour_scale,
     is_numeric_facet,
     level_word,
-    resolve_level,
 )
 from cliokit.viz.tables import MAP_FACETS, cluster_table, map_points
 
@@ -114,7 +114,7 @@ def map_chart(
     grey = pts[pts["suppressed"]]
     if len(grey):
         subtitle.append(f"grey: {SUPPRESSED} clusters or {UNASSIGNED} conversations (no names shown)")
-    method = result.manifest.get("config", {}).get("project", {}).get("method")
+    method = result.manifest.config.get("project", {}).get("method")
     if method == "none" or (m and np.allclose(result.projection[["x", "y"]].to_numpy(dtype=float), 0)):
         warnings.warn("the run has no 2-D projection (`project.method = 'none'`)", stacklevel=2)
         subtitle.append("no projection: every point is at (0, 0)")

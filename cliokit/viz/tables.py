@@ -16,83 +16,13 @@ import pandas as pd
 
 from cliokit.errors import ConfigError
 from cliokit.result import ClioResult
-from cliokit.viz._common import (
-    SUPPRESSED,
-    UNASSIGNED,
-    check_facet,
-    cluster_names,
-    clustered,
-    custom_facets,
-    level_column,
-    level_total,
-    resolve_level,
-    visible_ids,
-)
+from cliokit.tables import cluster_names, cluster_table, clustered, level_column, resolve_level
+from cliokit.viz._common import SUPPRESSED, UNASSIGNED, check_facet, visible_ids
 
 logger = logging.getLogger(__name__)
 
 #: Facets copied onto every map point (for tooltips), when present.
 MAP_FACETS = ("language", "concerning", "n_turns")
-#: A concerning score at or above this counts as concerning in ``share_concerning``.
-CONCERNING_AT = 3
-
-
-def cluster_table(result: ClioResult, level: int | None = None) -> pd.DataFrame:
-    """Unsuppressed clusters of one level with facet aggregates, largest first.
-
-    Parameters
-    ----------
-    result : ClioResult
-    level : int, optional
-        Level to describe (default: the top level; negative values count down from it).
-
-    Returns
-    -------
-    DataFrame
-        ``cluster_id``, ``level``, ``name``, ``label`` (the name, made unique within the level),
-        ``description``, ``keywords`` (list), ``parent_id`` and ``parent_name`` (``None`` when the
-        parent is suppressed or at the top), ``n_conversations``, ``n_users``, ``share`` (of the
-        conversations clustered at that level, suppressed clusters included), ``mean_concerning``,
-        ``share_concerning`` (score >= 3), ``top_language``, ``top_language_share``, ``mean_turns``
-        and ``mean_<facet>`` for each numeric custom facet.
-    """
-    level = resolve_level(result, level)
-    names = cluster_names(result)
-    c = result.visible_clusters(level).copy()
-    c["label"] = c["cluster_id"].map(names)
-    c["keywords"] = c["keywords"].map(lambda k: list(k) if k is not None else [])
-    c["parent_id"] = c["parent_id"].where(c["parent_id"].isin(list(names)), None)
-    c["parent_name"] = c["parent_id"].map(names)
-    total = level_total(result, level)
-    c["share"] = c["n_conversations"] / total if total else 0.0
-    numeric = [n for n, kind in custom_facets(result).items() if kind == "numeric" and n in result.facets]
-    cols = [x for x in ("concerning", "language", "n_turns", *numeric) if x in result.facets]
-    f = clustered(result, level, cols)
-    f = f[f["cluster_id"].isin(set(c["cluster_id"]))]
-    g = f.groupby("cluster_id")
-    agg = pd.DataFrame(index=pd.Index(c["cluster_id"], name="cluster_id"))
-    if "concerning" in f:
-        score = pd.to_numeric(f["concerning"], errors="coerce").astype(float)
-        agg["mean_concerning"] = score.groupby(f["cluster_id"]).mean()
-        agg["share_concerning"] = (score >= CONCERNING_AT).groupby(f["cluster_id"]).mean()
-    if "language" in f:
-        pairs = f.dropna(subset=["language"]).groupby(["cluster_id", "language"]).size().rename("n")
-        ranked = pairs.reset_index().sort_values(["cluster_id", "n"], ascending=[True, False])
-        first = ranked.drop_duplicates("cluster_id").set_index("cluster_id")
-        agg["top_language"] = first["language"]
-        agg["top_language_share"] = first["n"] / g.size()
-    if "n_turns" in f:
-        agg["mean_turns"] = (
-            pd.to_numeric(f["n_turns"], errors="coerce").astype(float).groupby(f["cluster_id"]).mean()
-        )
-    for name in numeric:
-        agg[f"mean_{name}"] = (
-            pd.to_numeric(f[name], errors="coerce").astype(float).groupby(f["cluster_id"]).mean()
-        )
-    c = c.merge(agg.reset_index(), on="cluster_id", how="left")
-    keep = ["cluster_id", "level", "name", "label", "description", "keywords", "parent_id", "parent_name"]
-    keep += ["n_conversations", "n_users", "share", *agg.columns]
-    return c[keep].sort_values("n_conversations", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def suppressed_totals(result: ClioResult, level: int | None = None) -> dict[str, int]:

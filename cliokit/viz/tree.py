@@ -10,7 +10,8 @@ import pandas as pd
 
 from cliokit.errors import ConfigError
 from cliokit.result import ClioResult
-from cliokit.viz._common import GREY, SUPPRESSED, chart_data, cluster_names, colour_scale, resolve_level
+from cliokit.tables import cluster_names, resolve_level
+from cliokit.viz._common import GREY, SUPPRESSED, chart_data, colour_scale
 from cliokit.viz.layout import UNDER_SUPPRESSED, icicle_rects, treemap_rects
 from cliokit.viz.map import map_chart
 
