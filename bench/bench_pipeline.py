@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from cliokit.config import DEFAULT_EMBEDDER
+
 SUBJECTS = [
     "python script",
     "sql query",
@@ -127,7 +129,7 @@ def one_size(n: int, embedder: str, projection: str) -> dict:
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--n", type=int, nargs="+", default=[10_000, 100_000])
-    p.add_argument("--embedder", default="use-multilingual")
+    p.add_argument("--embedder", default=DEFAULT_EMBEDDER)
     p.add_argument("--projection", default="umap")
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()

@@ -13,6 +13,7 @@ import cliokit
 from cliokit import datasets
 from cliokit.datasets import DatasetLoad, load_hh_rlhf, load_oasst, load_xsid
 from cliokit.errors import ConfigError, InputError
+from tests.public_data import public_data
 
 
 def _accounted(r: DatasetLoad) -> None:
@@ -301,25 +302,33 @@ def test_xsid_blocks_and_header_styles(tmp_path: Path):
 def test_external_data_dir_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv(datasets.ENV_VAR, str(tmp_path))
     assert datasets.external_data_dir() == tmp_path.resolve()
+    assert datasets.external_data_dir(default=tmp_path / "other") == tmp_path.resolve()  # the variable wins
     with pytest.raises(datasets.ExternalDataMissing, match="lacks hh_rlhf"):
         datasets.require_external_data(datasets.HH_RLHF_FILE)
     monkeypatch.setenv(datasets.ENV_VAR, str(tmp_path / "absent"))
     assert datasets.external_data_dir() is None
+    assert datasets.external_data_dir(default=tmp_path) is None  # a wrong variable is not papered over
     with pytest.raises(datasets.ExternalDataMissing, match="public data folder is absent") as info:
         datasets.require_external_data()
     assert isinstance(info.value, FileNotFoundError)
+    assert f"${datasets.ENV_VAR}={tmp_path / 'absent'}" in str(info.value)
     (tmp_path / "x").mkdir()
     assert datasets.require_external_data("x", data_dir=tmp_path) == tmp_path
 
 
-def test_resolve_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    root = datasets.repo_root()
-    assert root is not None and (root / "cliokit" / "datasets" / "__init__.py").exists()
+def test_external_data_dir_needs_the_variable_or_a_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv(datasets.ENV_VAR, raising=False)
     monkeypatch.chdir(tmp_path)
-    assert datasets.resolve_path("examples/conversations.jsonl") == root / "examples" / "conversations.jsonl"
-    (tmp_path / "here.txt").write_text("x")
-    assert datasets.resolve_path("here.txt") == tmp_path / "here.txt"
-    assert datasets.resolve_path(tmp_path / "new") == tmp_path / "new"
+    assert datasets.external_data_dir() is None  # no guess from where cliokit is installed
+    with pytest.raises(datasets.ExternalDataMissing, match="CLIOKIT_EXTERNAL_DATA, which is not set"):
+        datasets.require_external_data()
+    (tmp_path / "data" / "x").mkdir(parents=True)
+    assert datasets.external_data_dir(default="data") == tmp_path / "data"  # relative: from the cwd
+    assert datasets.require_external_data("x", default="data") == tmp_path / "data"
+    with pytest.raises(datasets.ExternalDataMissing, match=r"absent \(looked for .*elsewhere"):
+        datasets.require_external_data(default="elsewhere")
+    assert datasets.require_external_data("x", data_dir="data", default="elsewhere") == tmp_path / "data"
+    assert not hasattr(datasets, "repo_root") and not hasattr(datasets, "resolve_path")
 
 
 # --------------------------------------------------------------------------------------------
@@ -328,10 +337,7 @@ def test_resolve_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def _real(*files: str) -> Path:
-    try:
-        return datasets.require_external_data(*files)
-    except datasets.ExternalDataMissing as exc:
-        pytest.skip(str(exc))
+    return public_data(*files)
 
 
 def test_real_oasst():

@@ -512,10 +512,12 @@ def test_evaluations_default_to_the_run_config_and_copy_no_default():
     from cliokit.embedders import DEFAULT_EMBEDDER
     from cliokit.evals import suite
     from cliokit.result import ClioResult
+    from cliokit.rundir import Manifest
 
     cfg = Config(seed=4).replace(embed={"model": "hash:64"}, privacy={"audit_threshold": 2})
     empty = pd.DataFrame()
-    result = ClioResult(Path("r"), empty, empty, empty, empty, {"config": cfg.model_dump(mode="json")})
+    manifest = Manifest(config=cfg.model_dump(mode="json"))
+    result = ClioResult(Path("r"), empty, empty, empty, empty, manifest)
     assert suite.run_config(result) == cfg
     for fn in (suite.run_pipeline, suite.evaluate_reconstruction, suite.evaluate_privacy):
         params = inspect.signature(fn).parameters
@@ -523,7 +525,7 @@ def test_evaluations_default_to_the_run_config_and_copy_no_default():
         assert DEFAULT_EMBEDDER not in [p.default for p in params.values()]
     assert inspect.signature(suite.run_pipeline).parameters["config"].default is inspect.Parameter.empty
     with pytest.raises(ConfigError, match="config of"):
-        suite.run_config(ClioResult(Path("r"), empty, empty, empty, empty, {"config": {"seed": "x"}}))
+        suite.run_config(ClioResult(Path("r"), empty, empty, empty, empty, Manifest(config={"seed": "x"})))
 
 
 def test_packaged_notebooks_take_the_run_settings_as_config():

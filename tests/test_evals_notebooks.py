@@ -1,4 +1,4 @@
-"""Both evaluation notebooks end to end under papermill, on tiny parameters."""
+"""Both evaluation notebooks (package data in cliokit/evals/notebooks/) end to end, on tiny parameters."""
 
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cliokit.evals.runner import run_grid
+from cliokit.evals.runner import notebook_path, run_grid
 from cliokit.synthetic import available_languages
-
-EVALS = Path(__file__).resolve().parents[1] / "evals"
 
 
 def _generator_languages() -> list[str]:
@@ -27,7 +25,7 @@ def recon_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     languages = _generator_languages()
     out = tmp_path_factory.mktemp("evals")
     table = run_grid(
-        EVALS / "reconstruction.ipynb",
+        "reconstruction",  # a packaged notebook, by name
         [{**TINY, "languages": ",".join(languages), "name": "tiny"}],
         out / "reconstruction",
     )
@@ -39,6 +37,9 @@ def recon_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_reconstruction_notebook(recon_run: Path):
     m = json.loads((recon_run / "metrics.json").read_text())
     assert m["notebook"] == "reconstruction" and m["parameters"]["n_conversations"] == 200
+    run_config = json.loads((recon_run / "run" / "manifest.json").read_text())["config"]
+    assert m["parameters"]["embedder"] == run_config["embed"]["model"] == "hash"
+    assert run_config["project"]["method"] == "none" and run_config["progress"] is False
     acc = m["accuracy"]
     assert acc["n"] == 200 and 0.0 <= acc["accuracy"] <= 1.0
     assert 0.0 <= m["centroid_mapping"]["accuracy"] <= 1.0 and m["headline"]["accuracy_centroid"] is not None
@@ -60,7 +61,7 @@ def test_reconstruction_notebook(recon_run: Path):
 @pytest.mark.slow
 def test_privacy_notebook_reusing_the_data(recon_run: Path, tmp_path: Path):
     table = run_grid(
-        EVALS / "privacy.ipynb",
+        notebook_path("privacy"),
         [{**TINY, "synth_dir": str(recon_run / "data"), "n_audit_items": 40, "name": "tiny"}],
         tmp_path,
     )

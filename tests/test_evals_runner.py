@@ -55,6 +55,8 @@ def test_run_grid_records_metrics_failures_and_tables(tmp_path, monkeypatch):
 def test_run_grid_validates(tmp_path):
     with pytest.raises(ConfigError, match="notebook"):
         run_grid(tmp_path / "missing.ipynb", [{}], tmp_path)
+    with pytest.raises(ConfigError, match="notebook"):
+        run_grid("no-such-notebook", [{}], tmp_path)
     nb = _tiny_notebook(tmp_path / "t.ipynb")
     with pytest.raises(ConfigError, match="at least one"):
         run_grid(nb, [], tmp_path)
@@ -90,8 +92,12 @@ def test_parse_set_and_read_grid(tmp_path):
 def test_eval_subcommand_is_registered_and_finds_the_notebooks(tmp_path):
     args = _parser().parse_args(["eval", "privacy", "--out", str(tmp_path), "--set", "k=3"])
     assert args.handler is evals_cli.run and args.which == "privacy" and args.set == ["k=3"]
-    for which in evals_cli.NOTEBOOKS:
-        assert evals_cli.notebook_path(which, None).name == f"{which}.ipynb"
+    import cliokit.evals
+
+    for which in evals_cli.NOTEBOOKS:  # package data, found without the source checkout's layout
+        path = evals_cli.notebook_path(which, None)
+        assert path.name == f"{which}.ipynb" and path.is_file()
+        assert path.parent == Path(cliokit.evals.__file__).parent / "notebooks"
     nb = _tiny_notebook(tmp_path / "t.ipynb")
     assert evals_cli.notebook_path("privacy", str(nb)) == nb
     with pytest.raises(ConfigError, match="--notebook"):

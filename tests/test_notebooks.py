@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from cliokit import datasets
+from tests.public_data import SHARED_DATA, public_data
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 NAMES = (
@@ -48,11 +49,17 @@ def _figures(out: Path, *names: str) -> None:
         assert (out / name).stat().st_size > 1000, name
 
 
-def _public_data(*files: str) -> None:
-    try:
-        datasets.require_external_data(*files)
-    except datasets.ExternalDataMissing as exc:
-        pytest.skip(str(exc))
+def _parameters(name: str) -> dict[str, Any]:
+    """The literal defaults of notebook ``name``'s parameters cell."""
+    nb = json.loads((NOTEBOOKS / name).read_text(encoding="utf-8"))
+    code = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    return {
+        t.id: node.value.value
+        for node in ast.parse("".join(code["source"])).body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+        for t in node.targets
+        if isinstance(t, ast.Name)
+    }
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -67,6 +74,22 @@ def test_notebooks_are_stored_thin_and_without_outputs(name: str):
         params.update(t.id for t in node.targets if isinstance(t, ast.Name))
     assert {"output_dir", "seed"} <= params
     assert not any(c.get("metadata", {}).get("tags") == ["parameters"] for c in code[1:])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_default_paths_are_relative_to_the_notebook_folder(name: str):
+    params = _parameters(name)
+    assert not str(params["output_dir"]).startswith("notebooks/")
+    assert (NOTEBOOKS / params["output_dir"]).resolve().parent == NOTEBOOKS / "outputs"
+    example = NOTEBOOKS.parent / "examples" / "conversations.jsonl"
+    for key in ("data", "example"):
+        if key in params:
+            assert (NOTEBOOKS / params[key]).resolve() == example
+    if "docs_dir" in params:
+        assert (NOTEBOOKS / params["docs_dir"]).resolve() == NOTEBOOKS.parent / "docs"
+    if "fallback_data_dir" in params:  # the same folder the tests use
+        assert (NOTEBOOKS / params["fallback_data_dir"]).resolve() == SHARED_DATA.resolve()
+    assert params.get("embedder", "") == ""  # cliokit's default embedder, not a copy of its name
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +183,7 @@ def test_safety_monitoring_synthetic(tmp_path: Path):
 
 
 def test_safety_monitoring_hh_rlhf(tmp_path: Path):
-    _public_data(datasets.HH_RLHF_FILE)
+    public_data(datasets.HH_RLHF_FILE)
     _execute("04_safety_monitoring.ipynb", tmp_path, source="hh", n_conversations=120, min_conversations=5)
     _figures(tmp_path, "concerning_clusters.png", "classifier_monitoring.png")
     manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())

@@ -19,14 +19,15 @@ HH-RLHF and xSID carry no user ids: each conversation is its own pseudo-user
 (``user_id == conversation_id``), so a cluster's user count equals its conversation count and the
 privacy filter's ``min_users`` threshold protects no more than ``min_conversations`` does.
 
-The data live outside the repository (``../shared/external_data`` next to the checkout, or the
-folder named by ``$CLIOKIT_EXTERNAL_DATA``): :func:`external_data_dir` finds it and
-:func:`require_external_data` raises :class:`ExternalDataMissing` when it is absent.
+The loaders take explicit paths; cliokit never guesses where the data are from where it is
+installed. :func:`require_external_data` returns the public data folder (a path you pass, else
+``$CLIOKIT_EXTERNAL_DATA``, else a ``default`` you pass) and raises :class:`ExternalDataMissing`
+when it is absent; :func:`external_data_dir` returns it or None.
 
 Examples
 --------
 >>> from cliokit import datasets
->>> root = datasets.require_external_data(datasets.OASST_FILE)  # doctest: +SKIP
+>>> root = datasets.require_external_data(datasets.OASST_FILE, data_dir="external_data")  # doctest: +SKIP
 >>> oasst = datasets.load_oasst(root / datasets.OASST_FILE, max_conversations=100)  # doctest: +SKIP
 >>> oasst.conversations[["conversation_id", "user_id", "messages"]]  # doctest: +SKIP
 """
@@ -41,9 +42,7 @@ from cliokit.datasets._common import (
     DatasetLoad,
     ExternalDataMissing,
     external_data_dir,
-    repo_root,
     require_external_data,
-    resolve_path,
 )
 from cliokit.datasets.hh_rlhf import load_hh_rlhf
 from cliokit.datasets.oasst import load_oasst
@@ -60,7 +59,5 @@ __all__ = [
     "load_hh_rlhf",
     "load_oasst",
     "load_xsid",
-    "repo_root",
     "require_external_data",
-    "resolve_path",
 ]

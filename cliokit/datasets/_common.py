@@ -19,7 +19,7 @@ from cliokit.errors import CliokitError, ConfigError, InputError
 
 logger = logging.getLogger(__name__)
 
-#: Environment variable naming the public data folder (overrides ``../shared/external_data``).
+#: Environment variable naming the public data folder (used when no folder is passed).
 ENV_VAR = "CLIOKIT_EXTERNAL_DATA"
 #: Files inside the public data folder.
 OASST_FILE = "oasst1_en_validation/en-validation.jsonl"
@@ -82,89 +82,95 @@ class DatasetLoad:
 # --------------------------------------------------------------------------------------------
 
 
-def repo_root() -> Path | None:
-    """The source checkout cliokit is imported from (it holds ``pyproject.toml``), else None."""
-    root = Path(__file__).resolve().parents[2]
-    return root if (root / "pyproject.toml").is_file() and (root / "cliokit").is_dir() else None
+def _where(path: str | os.PathLike[str]) -> Path:
+    """``path`` with ``~`` expanded, made absolute against the working directory."""
+    return Path(path).expanduser().resolve()
 
 
-def resolve_path(path: str | os.PathLike[str]) -> Path:
-    """``path`` made absolute for notebooks that may run in any working directory.
+def external_data_dir(default: str | os.PathLike[str] | None = None) -> Path | None:
+    """The public data folder, or None when it is absent.
 
-    An absolute path is returned as is; a relative path that exists under the working directory
-    is taken from there; any other relative path is taken from the repository root
-    (:func:`repo_root`), or from the working directory outside a checkout. So
-    ``"examples/conversations.jsonl"`` works from the repository root and from ``notebooks/``.
+    cliokit does not guess where the data are from where it is installed: the folder is
+    ``$CLIOKIT_EXTERNAL_DATA`` when that is set, else ``default`` (a path the caller knows, e.g. a
+    notebook's ``"../../shared/external_data"``; relative paths are taken from the working
+    directory).
 
     Parameters
     ----------
-    path : str or path-like
-
-    Returns
-    -------
-    Path
-        An absolute path (it need not exist).
-    """
-    p = Path(path).expanduser()
-    if p.is_absolute():
-        return p
-    if p.exists():
-        return p.resolve()
-    root = repo_root()
-    return (root / p) if root is not None else p.resolve()
-
-
-def external_data_dir() -> Path | None:
-    """The public data folder, or None when it is absent.
-
-    ``$CLIOKIT_EXTERNAL_DATA`` when set (None if it names no folder), else
-    ``../shared/external_data`` next to the repository root.
+    default : str or path-like, optional
+        The folder to use when ``$CLIOKIT_EXTERNAL_DATA`` is not set.
 
     Returns
     -------
     Path or None
+        An absolute path to an existing folder, or None: ``$CLIOKIT_EXTERNAL_DATA`` names no
+        folder (a warning is logged; ``default`` is not tried), or it is unset and ``default`` is
+        None or names no folder.
+
+    Examples
+    --------
+    >>> from cliokit.datasets import external_data_dir
+    >>> external_data_dir("../../shared/external_data")  # doctest: +SKIP
+    PosixPath('/home/me/shared/external_data')
     """
     env = os.environ.get(ENV_VAR)
     if env:
-        p = Path(env).expanduser().resolve()
+        p = _where(env)
         if not p.is_dir():
             logger.warning("%s=%s is not a folder", ENV_VAR, env)
             return None
         return p
-    root = repo_root()
-    if root is None:
+    if default is None:
         return None
-    p = (root.parent / "shared" / "external_data").resolve()
+    p = _where(default)
     return p if p.is_dir() else None
 
 
-def require_external_data(*files: str, data_dir: str | os.PathLike[str] | None = None) -> Path:
+def require_external_data(
+    *files: str,
+    data_dir: str | os.PathLike[str] | None = None,
+    default: str | os.PathLike[str] | None = None,
+) -> Path:
     """The public data folder holding ``files``; raise :class:`ExternalDataMissing` otherwise.
+
+    The folder is ``data_dir`` when given, else :func:`external_data_dir` (``$CLIOKIT_EXTERNAL_DATA``,
+    else ``default``).
 
     Parameters
     ----------
     *files : str
         Paths inside the folder that must exist, e.g. :data:`OASST_FILE`.
-    data_dir : path, optional
-        The folder (relative paths as in :func:`resolve_path`); default :func:`external_data_dir`.
+    data_dir : str or path-like, optional
+        The folder; relative paths are taken from the working directory.
+    default : str or path-like, optional
+        The folder to use when neither ``data_dir`` nor ``$CLIOKIT_EXTERNAL_DATA`` is given.
 
     Returns
     -------
     Path
+        The folder, absolute.
 
     Raises
     ------
     ExternalDataMissing
         The folder or one of ``files`` is absent; the message names what was looked for.
+
+    Examples
+    --------
+    >>> from cliokit import datasets
+    >>> root = datasets.require_external_data(datasets.OASST_FILE, data_dir="data")  # doctest: +SKIP
     """
     if data_dir:
-        base: Path | None = resolve_path(data_dir)
+        base: Path | None = _where(data_dir)
         where = str(base)
     else:
-        base = external_data_dir()
-        root = repo_root()
-        default = root.parent / "shared" / "external_data" if root is not None else None
-        where = f"${ENV_VAR}={os.environ[ENV_VAR]}" if os.environ.get(ENV_VAR) else str(default)
+        base = external_data_dir(default)
+        if os.environ.get(ENV_VAR):
+            where = f"${ENV_VAR}={os.environ[ENV_VAR]}"
+        elif default is not None:
+            where = f"{_where(default)} (${ENV_VAR} is not set)"
+        else:
+            where = f"${ENV_VAR}, which is not set"
     if base is None or not base.is_dir():
         raise ExternalDataMissing(
             f"the public data folder is absent (looked for {where}); set ${ENV_VAR} to the folder "

@@ -1,9 +1,11 @@
 """Evaluation suite: reconstruction of a known topic hierarchy, leakage of planted private details.
 
 Metrics are pure functions over DataFrames (:mod:`~cliokit.evals.reconstruction`,
-:mod:`~cliokit.evals.leakage`, :mod:`~cliokit.evals.audit`, :mod:`~cliokit.evals.runs`); the
-notebooks in the repository's ``evals/`` folder call :mod:`~cliokit.evals.suite` step by step,
-and :func:`run_grid` executes them over parameter sets with papermill.
+:mod:`~cliokit.evals.leakage`, :mod:`~cliokit.evals.audit`, :mod:`~cliokit.evals.runs`,
+:mod:`~cliokit.evals.skew`, :mod:`~cliokit.evals.monitoring`); the evaluation notebooks, shipped
+with the package (:func:`notebook_path`), call :mod:`~cliokit.evals.suite` step by step with one
+:class:`~cliokit.config.Config` for the run, and :func:`run_grid` executes them over parameter sets
+with papermill.
 
 Public names are imported lazily, so ``import cliokit.evals`` (done by the CLI) stays cheap.
 """
@@ -27,9 +29,14 @@ _EXPORTS = {
     "leakage_by_stage": "cliokit.evals.leakage",
     "audit_items": "cliokit.evals.audit",
     "auditor_agreement": "cliokit.evals.audit",
-    "stage_costs": "cliokit.evals.runs",
+    "stage_costs": "cliokit.tables",
     "collect_metrics": "cliokit.evals.runs",
     "run_grid": "cliokit.evals.runner",
+    "notebook_path": "cliokit.evals.runner",
+    "plant_skew": "cliokit.evals.skew",
+    "skew_recovery": "cliokit.evals.skew",
+    "keyword_flags": "cliokit.evals.monitoring",
+    "share_by_cluster": "cliokit.evals.monitoring",
 }
 
 __all__ = list(_EXPORTS)
@@ -44,12 +51,17 @@ if TYPE_CHECKING:
     from cliokit.evals.mapping import MAP_CATEGORY as MAP_CATEGORY
     from cliokit.evals.mapping import map_clusters_by_centroid as map_clusters_by_centroid
     from cliokit.evals.mapping import map_clusters_to_categories as map_clusters_to_categories
+    from cliokit.evals.monitoring import keyword_flags as keyword_flags
+    from cliokit.evals.monitoring import share_by_cluster as share_by_cluster
     from cliokit.evals.reconstruction import level_scores as level_scores
     from cliokit.evals.reconstruction import partition_scores as partition_scores
     from cliokit.evals.reconstruction import reconstruction_accuracy as reconstruction_accuracy
+    from cliokit.evals.runner import notebook_path as notebook_path
     from cliokit.evals.runner import run_grid as run_grid
     from cliokit.evals.runs import collect_metrics as collect_metrics
-    from cliokit.evals.runs import stage_costs as stage_costs
+    from cliokit.evals.skew import plant_skew as plant_skew
+    from cliokit.evals.skew import skew_recovery as skew_recovery
+    from cliokit.tables import stage_costs as stage_costs
 
 
 __getattr__ = lazy_exports(__name__, _EXPORTS)

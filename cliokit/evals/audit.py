@@ -2,8 +2,9 @@
 
 :func:`audit_items` builds a labelled set of cluster-summary-like texts, half of them with one
 planted value inserted; :func:`auditor_agreement` rates them with cliokit's own audit (the
-``audit`` prompt, or the offline pattern check) and compares the verdict with the label. The offline backend's audit is the pattern scrubber, so it can only catch structured
-identifiers (emails, phone, card and account numbers); names, villages and businesses pass it.
+``audit`` prompt, or the offline pattern check) and compares the verdict with the label. The
+offline audit is the pattern scrubber, so it can only catch structured identifiers (emails,
+phone, card and account numbers); names, villages and businesses pass it.
 The per-kind breakdown shows exactly that.
 """
 

@@ -23,8 +23,9 @@ def add_parser(sub: Any) -> None:
         "eval",
         help="run the evaluation notebooks (reconstruction, privacy) with papermill",
         description=(
-            "Execute evals/reconstruction.ipynb and/or evals/privacy.ipynb once per parameter set and "
-            "collect every run's metrics.json into OUT/<notebook>/metrics.csv and metrics.md."
+            "Execute the reconstruction and/or privacy evaluation notebook (shipped with cliokit) once "
+            "per parameter set and collect every run's metrics.json into OUT/<notebook>/metrics.csv "
+            "and metrics.md."
         ),
     )
     e.set_defaults(handler=run)
@@ -45,7 +46,7 @@ def add_parser(sub: Any) -> None:
     e.add_argument(
         "--notebook",
         help="the notebook (.ipynb) to run, or a folder holding reconstruction.ipynb and privacy.ipynb "
-        "(default: the repository's evals/ folder)",
+        "(default: the notebooks shipped in cliokit/evals/notebooks/)",
     )
     e.add_argument("--kernel", help="Jupyter kernel name (default: the notebook's, python3)")
     e.add_argument("--stop-on-error", action="store_true", help="stop at the first failed run")
@@ -94,11 +95,11 @@ def read_grid(path: str | None) -> list[dict[str, Any]]:
 
 
 def notebook_path(which: str, notebook: str | None) -> Any:
-    """The notebook file for ``which``: from ``--notebook`` or the repository's ``evals/`` folder."""
+    """The notebook file for ``which``: from ``--notebook``, else the one shipped with cliokit."""
     from pathlib import Path
 
-    import cliokit
     from cliokit.errors import ConfigError
+    from cliokit.evals.runner import notebook_path as packaged
 
     if notebook is not None:
         given = Path(notebook)
@@ -108,14 +109,7 @@ def notebook_path(which: str, notebook: str | None) -> Any:
                 f"`--notebook` must be an .ipynb file or a folder holding {which}.ipynb; got {notebook!r}"
             )
         return path
-    folder = Path(cliokit.__file__).resolve().parents[1] / "evals"
-    path = folder / f"{which}.ipynb"
-    if not path.is_file():
-        raise ConfigError(
-            f"cannot find {path}: the evaluation notebooks live in the cliokit repository's evals/ folder, "
-            "which an installed package does not include; pass --notebook PATH"
-        )
-    return path
+    return packaged(which)
 
 
 def run(args: argparse.Namespace) -> int:

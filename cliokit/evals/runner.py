@@ -6,6 +6,7 @@ import logging
 import os
 import re
 from collections.abc import Mapping, Sequence
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,51 @@ def _parameters(params: Mapping[str, Any], output_dir: Path) -> dict[str, Any]:
     return out
 
 
+def packaged_notebooks() -> list[str]:
+    """Names of the evaluation notebooks shipped with cliokit (``cliokit/evals/notebooks/``)."""
+    folder = resources.files("cliokit.evals").joinpath("notebooks")
+    return sorted(p.name.removesuffix(".ipynb") for p in folder.iterdir() if p.name.endswith(".ipynb"))
+
+
+def notebook_path(name: str) -> Path:
+    """The file of a packaged evaluation notebook, found through :mod:`importlib.resources`.
+
+    The notebooks are package data (``cliokit/evals/notebooks/*.ipynb``), so this works the same
+    in a source checkout and in an installed (non-editable) package.
+
+    Parameters
+    ----------
+    name : str
+        ``"reconstruction"`` or ``"privacy"`` (see :func:`packaged_notebooks`).
+
+    Returns
+    -------
+    Path
+        The ``.ipynb`` file.
+
+    Raises
+    ------
+    ConfigError
+        An unknown name, or a package not installed as files on disk (e.g. imported from a zip).
+
+    Examples
+    --------
+    >>> from cliokit.evals import notebook_path
+    >>> notebook_path("privacy").name
+    'privacy.ipynb'
+    """
+    available = packaged_notebooks()
+    if name not in available:
+        raise ConfigError(f"`notebook` must be one of {available} or an .ipynb path; got {name!r}")
+    resource = resources.files("cliokit.evals").joinpath("notebooks", f"{name}.ipynb")
+    path = Path(os.fspath(resource)) if isinstance(resource, os.PathLike) else None
+    if path is None or not path.is_file():
+        raise ConfigError(
+            f"the packaged notebook {name!r} is not a file on disk ({resource}); pass a path to a copy"
+        )
+    return path
+
+
 def run_grid(
     notebook: str | os.PathLike[str],
     grid: Sequence[Mapping[str, Any]],
@@ -59,8 +105,9 @@ def run_grid(
 
     Parameters
     ----------
-    notebook : path
-        An evaluation notebook with a cell tagged ``parameters``.
+    notebook : path or str
+        An evaluation notebook with a cell tagged ``parameters``, or the name of a packaged one
+        (``"reconstruction"``, ``"privacy"``; :func:`notebook_path`).
     grid : list of dict
         Parameter sets; an optional ``name`` key names the run's folder and is not passed on.
     out_dir : path
@@ -87,6 +134,8 @@ def run_grid(
 
     from cliokit.evals.runs import collect_metrics
 
+    if isinstance(notebook, str) and notebook in packaged_notebooks() and not Path(notebook).exists():
+        notebook = notebook_path(notebook)
     nb = Path(notebook).resolve()
     if not nb.exists():
         raise ConfigError(f"`notebook` must be an existing .ipynb file; got {str(notebook)!r}")

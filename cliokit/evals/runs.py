@@ -15,54 +15,6 @@ from cliokit.errors import CliokitError
 
 logger = logging.getLogger(__name__)
 
-#: Usage counters copied from ``manifest["usage"][stage]`` (0 where absent).
-USAGE_COLUMNS = ("calls", "input_tokens", "output_tokens", "cache_hits", "retries", "failures")
-
-
-def stage_costs(manifest: Mapping[str, Any]) -> pd.DataFrame:
-    """Time, memory and model usage of each stage of a run.
-
-    Parameters
-    ----------
-    manifest : dict
-        A run's ``manifest.json``.
-
-    Returns
-    -------
-    DataFrame
-        One row per stage in run order: ``stage``, ``seconds``, ``peak_rss_mb`` and
-        :data:`USAGE_COLUMNS`, plus ``cost_usd`` when the manifest records a cost. Usage keys
-        with no stage of their own (``audit``, counted while naming the base level) keep their
-        own row with empty timings.
-
-    Examples
-    --------
-    >>> m = {"stages": {"facets": {"seconds": 2.0, "peak_rss_mb": 300.0}},
-    ...      "usage": {"facets": {"calls": 10, "input_tokens": 900}}}
-    >>> stage_costs(m)[["stage", "seconds", "calls", "input_tokens", "output_tokens"]].to_dict("records")
-    [{'stage': 'facets', 'seconds': 2.0, 'calls': 10, 'input_tokens': 900, 'output_tokens': 0}]
-    """
-    stages = manifest.get("stages") or {}
-    usage = manifest.get("usage") or {}
-    # ``this_run`` sums what one invocation spent (a resume may spend nothing): not a stage
-    names = list(stages) + [u for u in usage if u not in stages and u != "this_run"]
-    rows = []
-    has_cost = any("cost_usd" in (u or {}) for u in usage.values())
-    for name in names:
-        record = stages.get(name) or {}
-        used = usage.get(name) or {}
-        row: dict[str, Any] = {
-            "stage": name,
-            "seconds": record.get("seconds"),
-            "peak_rss_mb": record.get("peak_rss_mb"),
-            **{c: int(used.get(c, 0) or 0) for c in USAGE_COLUMNS},
-        }
-        if has_cost:
-            row["cost_usd"] = float(used.get("cost_usd", 0.0) or 0.0)
-        rows.append(row)
-    columns = ["stage", "seconds", "peak_rss_mb", *USAGE_COLUMNS] + (["cost_usd"] if has_cost else [])
-    return pd.DataFrame(rows, columns=columns)
-
 
 def flatten(obj: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     """Nested dicts as one level with dotted keys; lists become JSON strings.

@@ -1,9 +1,12 @@
 """The steps the evaluation notebooks call: data, run, metrics, figures, ``metrics.json``.
 
 Each notebook is a parameters cell plus one call per step, so that everything it does is in
-tested code here. Output layout under ``output_dir``: ``data/`` (the generated data set, unless
-``synth_dir`` names one), ``run/`` (the cliokit run, resumable), ``export/`` (privacy only),
-``metrics.json`` and the figures as PNG and SVG.
+tested code here. The run settings among the parameters become one :class:`~cliokit.config.Config`
+(:func:`eval_config`), which the run, the cluster mapping and the audit check all read.
+
+Output layout under ``output_dir``: ``data/`` (the generated data set, unless ``synth_dir`` names
+one), ``run/`` (the cliokit run, resumable), ``export/`` (privacy only), ``metrics.json`` and the
+figures as PNG and SVG.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cliokit.config import Config
 from cliokit.errors import ConfigError
 from cliokit.result import ClioResult
 from cliokit.synthetic import generate, load_taxonomy, write_synthetic
@@ -92,32 +96,91 @@ def prepare_data(
     return path
 
 
+#: Evaluation-notebook parameters that are run settings, and the :class:`Config` field each sets.
+CONFIG_PARAMETERS: dict[str, str] = {
+    "seed": "seed",
+    "backend": "backend.name",
+    "model": "backend.model",
+    "embedder": "embed.model",
+    "k": "cluster.k",
+    "projection": "project.method",
+}
+
+
+def eval_config(parameters: Mapping[str, Any], base: Config | None = None) -> Config:
+    """The :class:`~cliokit.config.Config` of an evaluation run, from the notebook's parameters.
+
+    Each key of :data:`CONFIG_PARAMETERS` present in ``parameters`` sets its field; a value of
+    ``None`` or ``""`` leaves the field at its value in ``base`` (by default cliokit's default, e.g.
+    ``embedder=""`` runs :data:`~cliokit.embedders.DEFAULT_EMBEDDER`), and ``k=0`` means
+    ``"auto"``. Progress bars are off. Other keys (data settings such as ``n_conversations``) are
+    ignored. The run, the cluster mapping and the audit check then all read this one config, so
+    they cannot disagree on a default.
+
+    Parameters
+    ----------
+    parameters : mapping
+        The notebook's parameters, e.g. ``{"backend": "offline", "embedder": "hash", "k": 0}``.
+    base : Config, optional
+        The settings the parameters change (default: ``Config()``).
+
+    Returns
+    -------
+    Config
+
+    Raises
+    ------
+    ConfigError
+        An invalid value; the message names the config field.
+
+    Examples
+    --------
+    >>> from cliokit.evals.suite import eval_config
+    >>> cfg = eval_config({"embedder": "hash", "k": 0, "seed": 3, "n_conversations": 500})
+    >>> cfg.embed.model, cfg.cluster.k, cfg.seed
+    ('hash', 'auto', 3)
+    """
+    changes: dict[str, Any] = {"progress": False}
+    for key, field in CONFIG_PARAMETERS.items():
+        value = parameters.get(key)
+        if value is None or value == "":
+            continue
+        if key == "k" and value in (0, "0"):
+            value = "auto"
+        node = changes
+        *sections, name = field.split(".")
+        for section in sections:
+            node = node.setdefault(section, {})
+        node[name] = value
+    return (base if base is not None else Config()).replace(**changes)
+
+
+def run_config(result: ClioResult) -> Config:
+    """The :class:`~cliokit.config.Config` a finished run was made with (from its manifest)."""
+    return Config.build(result.manifest.config, source=f"config of {result.run_dir}")
+
+
 def run_pipeline(
-    data_dir: str | os.PathLike[str],
-    run_dir: str | os.PathLike[str],
-    *,
-    backend: str = "offline",
-    model: str = "",
-    embedder: str = "use-multilingual",
-    seed: int = 0,
-    k: int = 0,
-    projection: str = "none",
+    data_dir: str | os.PathLike[str], run_dir: str | os.PathLike[str], config: Config
 ) -> ClioResult:
-    """Run cliokit on the data set's ``conversations.jsonl`` into ``run_dir`` (resumes). ``k=0``: auto."""
-    from cliokit.config import Config
+    """Run cliokit with ``config`` on the data set's ``conversations.jsonl`` into ``run_dir`` (resumes).
+
+    Parameters
+    ----------
+    data_dir : path
+        A synthetic data set directory (:func:`prepare_data`).
+    run_dir : path
+        The run directory.
+    config : Config
+        The run's settings, e.g. from :func:`eval_config`.
+
+    Returns
+    -------
+    ClioResult
+    """
     from cliokit.pipeline import run
 
-    cfg = Config.build(
-        {
-            "seed": int(seed),
-            "progress": False,
-            "backend": {"name": backend, "model": model},
-            "embed": {"model": embedder},
-            "cluster": {"k": int(k) if k else "auto"},
-            "project": {"method": projection},
-        }
-    )
-    return run(Path(data_dir) / "conversations.jsonl", cfg, out=run_dir)
+    return run(Path(data_dir) / "conversations.jsonl", config, out=run_dir)
 
 
 def read_labels(data_dir: str | os.PathLike[str]) -> pd.DataFrame:
@@ -142,17 +205,27 @@ def read_categories(data_dir: str | os.PathLike[str], *, describe: bool = True) 
 def evaluate_reconstruction(
     data_dir: str | os.PathLike[str],
     result: ClioResult,
+    config: Config | None = None,
     *,
-    backend: str = "offline",
-    model: str = "",
-    embedder: str = "use-multilingual",
-    seed: int = 0,
     describe_categories: bool = True,
 ) -> tuple[dict[str, Any], pd.DataFrame]:
     """Reconstruction metrics of a run, and the base clusters with their mapped categories.
 
     Base clusters are mapped to categories by embedding with the offline (heuristic) backend,
-    otherwise by asking ``backend`` (see :func:`map_clusters_to_categories`).
+    otherwise by asking the config's backend (see :func:`map_clusters_to_categories`).
+
+    Parameters
+    ----------
+    data_dir : path
+        The synthetic data set the run was made on.
+    result : ClioResult
+        The run.
+    config : Config, optional
+        Backend (``backend.name``, ``backend.model``), embedder (``embed.model``, also for the
+        mapping by centroid, so it must be the run's) and ``seed`` of the mapping; default: the
+        run's own config (:func:`run_config`).
+    describe_categories : bool, default=True
+        Match clusters against ``"category: its subtopic names"`` rather than the bare name.
 
     Returns
     -------
@@ -174,12 +247,14 @@ def evaluate_reconstruction(
     from cliokit.embedders import get_embedder
     from cliokit.evals.mapping import map_clusters_by_centroid, map_clusters_to_categories
     from cliokit.evals.reconstruction import level_scores, reconstruction_accuracy
-    from cliokit.evals.runs import stage_costs
+    from cliokit.tables import stage_costs
 
+    cfg = config if config is not None else run_config(result)
+    model, embedder, seed = cfg.backend.model, cfg.embed.model, cfg.seed
     labels = read_labels(data_dir)
     categories = read_categories(data_dir, describe=describe_categories)
     base = result.clusters[result.clusters["level"] == 0].reset_index(drop=True)
-    backend_obj = get_backend(backend)
+    backend_obj = get_backend(cfg.backend.name)
     usage = StageUsage()
     mapping = map_clusters_to_categories(
         base,
@@ -247,14 +322,28 @@ def evaluate_privacy(
     data_dir: str | os.PathLike[str],
     result: ClioResult,
     export_dir: str | os.PathLike[str],
+    config: Config | None = None,
     *,
-    backend: str = "offline",
-    model: str = "",
-    seed: int = 0,
     n_audit_items: int = 200,
-    audit_threshold: int = 3,
+    audit_threshold: int | None = None,
 ) -> dict[str, Any]:
     """Export the run, then measure leakage by stage and the auditor's agreement with labels.
+
+    Parameters
+    ----------
+    data_dir : path
+        The synthetic data set the run was made on.
+    result : ClioResult
+        The run.
+    export_dir : path
+        Where the run is exported.
+    config : Config, optional
+        Backend (``backend.name``, ``backend.model``) and ``seed`` of the audit check; default:
+        the run's own config (:func:`run_config`).
+    n_audit_items : int, default=200
+        Labelled summaries for the auditor check; 0 skips it.
+    audit_threshold : int, optional
+        Ratings below this count as flagged; default: the config's ``privacy.audit_threshold``.
 
     Returns
     -------
@@ -268,20 +357,23 @@ def evaluate_privacy(
     from cliokit.backends import get_backend
     from cliokit.evals.audit import audit_items, auditor_agreement
     from cliokit.evals.leakage import leakage_by_stage
-    from cliokit.evals.runs import stage_costs
     from cliokit.export import export_run
+    from cliokit.tables import stage_costs
 
+    cfg = config if config is not None else run_config(result)
+    seed = cfg.seed
+    threshold = cfg.privacy.audit_threshold if audit_threshold is None else audit_threshold
     export_run(result, export_dir)
     leakage = leakage_by_stage(data_dir, result.run_dir, export_dir)
     path = Path(data_dir) / "taxonomy.yaml"
     subtopics = load_taxonomy(path if path.exists() else None).subtopics
     if "concern" in subtopics.columns:  # summaries of ordinary topics: the audit judges privacy, not harm
         subtopics = subtopics[pd.to_numeric(subtopics["concern"], errors="coerce").fillna(0) <= 1]
-    backend_obj = get_backend(backend)
+    backend_obj = get_backend(cfg.backend.name)
     auditor: dict[str, Any] = {"backend": backend_obj.name, "heuristic": backend_obj.heuristic}
     if n_audit_items > 0:
         items = audit_items(data_dir, n_audit_items, seed=seed, subtopics=subtopics)
-        auditor.update(auditor_agreement(backend_obj, items, audit_threshold, model=model))
+        auditor.update(auditor_agreement(backend_obj, items, threshold))
     headline: dict[str, Any] = {f"leak_{s['stage']}": s["share"] for s in leakage["stages"]}
     headline.update(
         canary_tokens=leakage["canary"]["n_tokens"],

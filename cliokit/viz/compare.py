@@ -175,7 +175,7 @@ def compare_chart(
     Examples
     --------
     >>> compare_chart(result, subsets=("language", "en", "fr"))  # doctest: +SKIP
-    >>> multi_turn = result.facets.set_index("conversation_id")["n_turns"] > 1
+    >>> multi_turn = result.facets.set_index("conversation_id")["n_turns"] > 1  # doctest: +SKIP
     >>> compare_chart(result, subsets=multi_turn, labels=("multi-turn", "single-turn"))  # doctest: +SKIP
     >>> compare_chart(january, february)  # doctest: +SKIP
     """

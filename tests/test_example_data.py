@@ -15,21 +15,27 @@ from typing import Any
 import pytest
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-GENERATED = ("conversations.jsonl", "labels.csv", "planted_pii.jsonl", "README.md")
+GENERATED = ("conversations.jsonl", "labels.csv", "planted_pii.jsonl")
 LANGS = ("en", "es", "fr", "de", "ja", "zh")
-# Written out here (not imported from the generator) so that a change to the taxonomy is a
-# deliberate change to this test too.
+# Written out here (not imported from the generator) so that a change to the taxonomy subset is a
+# deliberate change to this test too. Topics are the synthetic taxonomy's categories.
 TAXONOMY = {
-    "coding": {"python_debugging", "sql_queries", "web_frontend"},
-    "writing": {"cover_letters", "email_drafting", "essay_editing"},
-    "cooking": {"recipes", "baking", "meal_planning"},
-    "travel": {"itineraries", "visas_documents", "packing"},
-    "health_fitness": {"workout_plans", "sleep", "nutrition"},
-    "personal_finance": {"budgeting", "taxes", "investing"},
-    "education": {"algebra", "statistics", "physics"},
-    "language_learning": {"grammar", "translation", "vocabulary"},
+    "coding": {"coding.debug", "coding.sql", "coding.web"},
+    "writing": {"writing.email", "writing.edit", "writing.summary"},
+    "cooking": {"cooking.recipe", "cooking.baking", "cooking.mealprep"},
+    "travel": {"travel.itinerary", "travel.visa", "travel.packing"},
+    "health": {"health.nutrition", "health.sleep", "health.symptoms"},
+    "finance": {"finance.budget", "finance.invest", "finance.tax"},
+    "education": {"education.math", "education.physics", "education.history"},
+    "language": {"language.translate", "language.grammar", "language.vocab"},
+    "concern.cheating": {"concern.cheating.exam", "concern.cheating.sicknote"},
+    "concern.deception": {"concern.deception.reviews", "concern.deception.manipulate"},
 }
-PII_TYPES = {"email", "phone", "credit_card", "iban"}
+ORDINARY = {topic for topic in TAXONOMY if not topic.startswith("concern.")}
+# The kinds cliokit.synthetic plants ("card" renamed "credit_card"); the pre-scrub targets the first four.
+STRUCTURED = {"email", "phone", "credit_card", "iban"}
+PII_TYPES = STRUCTURED | {"name", "address", "national_id", "dob", "username", "business", "village"}
+REGION = {"en": "US", "es": "ES", "fr": "FR", "de": "DE", "ja": "JP", "zh": "CN"}
 IBAN_LENGTH = {"DE": 22, "FR": 27, "GB": 22, "ES": 24}
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u3000-\u303f]")
 
@@ -127,6 +133,7 @@ def test_jsonl_is_utf8_unescaped_and_small() -> None:
 
 def test_regenerating_gives_byte_identical_files(generator: ModuleType, tmp_path: Path) -> None:
     assert generator.main(["--seed", "0", "--out", str(tmp_path), "--quiet"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(GENERATED)
     for name in GENERATED:
         assert (tmp_path / name).read_bytes() == (EXAMPLES / name).read_bytes(), (
             f"{name} differs: rerun make_example.py"
@@ -138,27 +145,34 @@ def test_other_seeds_keep_the_invariants(generator: ModuleType, tmp_path: Path) 
     convs = _read_jsonl(tmp_path / "conversations.jsonl")
     assert (tmp_path / "conversations.jsonl").read_bytes() != (EXAMPLES / "conversations.jsonl").read_bytes()
     per_user = Counter(c["user_id"] for c in convs)
-    assert min(per_user.values()) >= 2
+    assert sum(n >= 2 for n in per_user.values()) >= len(per_user) // 2
     text = {c["id"]: "\n".join(m["content"] for m in c["messages"] if m["role"] == "user") for c in convs}
     for row in _read_jsonl(tmp_path / "planted_pii.jsonl"):
         assert row["value"] in text[row["conversation_id"]]
     assert {r["conversation_id"] for r in _read_labels(tmp_path / "labels.csv")} == set(text)
 
 
-def test_templates_are_plentiful_and_fillable(generator: ModuleType) -> None:
-    generator.check_templates()  # every slot in every template has a filler
-    for sub, by_lang in generator.OPENINGS.items():
-        assert len(by_lang["en"]) >= 6, sub
-        for lang in LANGS[1:]:
-            assert len(by_lang[lang]) >= 3, (sub, lang)
-            assert len(set(by_lang[lang])) == len(by_lang[lang])
+def test_templates_are_plentiful_and_fillable(generator: ModuleType, tmp_path: Path) -> None:
+    from cliokit.synthetic import load_taxonomy, load_templates
+
+    # load_templates validates every slot; the subset taxonomy is the one written out above.
+    taxonomy = load_taxonomy(generator.subset_taxonomy(tmp_path / "taxonomy.yaml"))
+    assert set(taxonomy.subtopic_ids()) == set().union(*TAXONOMY.values())
+    for lang in LANGS:
+        templates = load_templates(lang, taxonomy=taxonomy)
+        for sub, texts in templates.subtopics.items():
+            assert len(texts.requests) >= 3 and len(texts.details) >= 3, (sub, lang)
+            assert len(set(texts.requests)) == len(texts.requests), (sub, lang)
 
 
-def test_generator_uses_only_the_standard_library() -> None:
+def test_generator_is_a_thin_script_over_cliokit_synthetic() -> None:
     source = (EXAMPLES / "make_example.py").read_text(encoding="utf-8")
+    assert len(source.splitlines()) < 150
     imported = set(re.findall(r"^(?:from|import) ([a-zA-Z_]+)", source, flags=re.MULTILINE))
-    assert imported <= set(sys.stdlib_module_names) | {"__future__"}, imported - set(sys.stdlib_module_names)
-    assert "random.seed(" not in source and "datetime" not in source and "time.time" not in source
+    allowed = set(sys.stdlib_module_names) | {"__future__", "cliokit", "yaml"}
+    assert imported <= allowed, imported - allowed
+    assert "from cliokit.synthetic import" in source
+    assert "random" not in imported and "datetime" not in source and "time.time" not in source
 
 
 # --- ground truth ----------------------------------------------------------------------------
@@ -182,11 +196,11 @@ def test_taxonomy_and_languages(labels: list[dict[str, str]]) -> None:
     n = len(labels)
     by_lang = Counter(row["language"] for row in labels)
     assert set(by_lang) == set(LANGS)
-    assert 0.35 <= by_lang["en"] / n <= 0.45
-    for lang in LANGS[1:]:
-        assert 0.08 <= by_lang[lang] / n <= 0.16, lang
+    for lang in LANGS:
+        assert 0.08 <= by_lang[lang] / n <= 0.30, lang
+    assert (by_lang["ja"] + by_lang["zh"]) / n >= 0.15
     by_topic = Counter(row["topic"] for row in labels)
-    assert min(by_topic.values()) >= 0.08 * n
+    assert min(by_topic[topic] for topic in ORDINARY) >= 0.08 * n
 
 
 def test_every_subtopic_clears_the_privacy_thresholds(
@@ -197,8 +211,9 @@ def test_every_subtopic_clears_the_privacy_thresholds(
     for row in labels:
         users[row["subtopic"]].add(user_of[row["conversation_id"]])
     assert set(users) == set().union(*TAXONOMY.values())
-    for sub, members in users.items():
-        assert len(members) >= 8, sub
+    for topic in ORDINARY:  # the few concerning conversations are meant to be rare
+        for sub in TAXONOMY[topic]:
+            assert len(users[sub]) >= 8, sub
 
 
 def test_counts_are_as_documented(labels: list[dict[str, str]]) -> None:
@@ -230,14 +245,15 @@ def test_users_have_several_conversations_and_a_main_language(
         by_user[conv["user_id"]].append(lang_of[conv["id"]])
     assert 100 <= len(by_user) <= 140
     for user, langs in by_user.items():
-        assert 2 <= len(langs) <= 8, user
         assert Counter(langs).most_common(1)[0][1] / len(langs) >= 0.5, user
+    sizes = [len(langs) for langs in by_user.values()]
+    assert sum(size >= 2 for size in sizes) >= 0.6 * len(sizes) and max(sizes) >= 8
 
 
 def test_labels_never_appear_in_the_text(
     conversations: list[dict[str, Any]], labels: list[dict[str, str]]
 ) -> None:
-    slugs = {s for subs in TAXONOMY.values() for s in subs if "_" in s} | {t for t in TAXONOMY if "_" in t}
+    slugs = set().union(*TAXONOMY.values()) | {t for t in TAXONOMY if "." in t}
     for conv in conversations:
         text = json.dumps(conv, ensure_ascii=False)
         assert not any(slug in text for slug in slugs), conv["id"]
@@ -250,6 +266,8 @@ def test_concerning_requests(labels: list[dict[str, str]]) -> None:
     flagged = levels[2] + levels[3]
     assert 0.01 * len(labels) <= flagged <= 0.04 * len(labels)
     assert levels[3] >= 1
+    for row in labels:
+        assert (int(row["concern"]) > 1) == row["topic"].startswith("concern."), row
 
 
 # --- planted PII -----------------------------------------------------------------------------
@@ -266,10 +284,15 @@ def test_planted_pii_appears_verbatim_in_a_user_turn(
         assert any(row["value"] in turn for turn in user_text[row["conversation_id"]]), row
     n_conv = len({row["conversation_id"] for row in planted})
     assert 0.05 * len(conversations) <= n_conv <= 0.11 * len(conversations)
-    assert {row["type"] for row in planted} == PII_TYPES
+    assert STRUCTURED <= {row["type"] for row in planted} <= PII_TYPES
 
 
-def test_planted_values_are_valid_and_fake(planted: list[dict[str, str]]) -> None:
+def test_planted_values_are_valid_and_fake(
+    planted: list[dict[str, str]], labels: list[dict[str, str]]
+) -> None:
+    import phonenumbers
+
+    lang_of = {row["conversation_id"]: row["language"] for row in labels}
     for row in planted:
         value = row["value"]
         if row["type"] == "credit_card":
@@ -277,13 +300,11 @@ def test_planted_values_are_valid_and_fake(planted: list[dict[str, str]]) -> Non
         elif row["type"] == "iban":
             assert _iban_ok(value), value
         elif row["type"] == "email":
-            assert re.fullmatch(r"[a-z0-9._]+@example\.(com|org|net)", value), value
-        else:
-            assert 10 <= sum(c.isdigit() for c in value) <= 13, value
-            if value.startswith("+1 ") or value.startswith("("):
-                assert "555-01" in value, value
-            if value.startswith("+44"):
-                assert value.startswith("+44 7700 900"), value
+            # Faker's local part and free-mail domain, with an 8-letter canary token marking it fake
+            assert re.fullmatch(r"[a-z0-9._]+\.[a-z2-7]{8}@[a-z0-9.-]+\.[a-z]{2,}", value), value
+        elif row["type"] == "phone":
+            region = REGION[lang_of[row["conversation_id"]]]
+            assert phonenumbers.is_valid_number(phonenumbers.parse(value, region)), value
 
 
 def test_pii_is_glued_to_cjk_text(
