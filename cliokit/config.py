@@ -142,7 +142,8 @@ class HierarchyConfig(_Section):
     """Clio's hierarchy: neighbourhoods, propose, dedupe, assign, rename, level by level."""
 
     top_k: int | Auto = "auto"
-    """Clusters wanted at the top level; ``auto`` is sqrt(base clusters) clipped to [2, 20]."""
+    """Clusters wanted at the top level; ``auto`` picks, by silhouette of the base clusters'
+    centroids, the best count between sqrt(base clusters)/2 and 2·sqrt(base clusters) (at most 20)."""
     levels: int | Auto = "auto"
     """Levels above the base; ``auto`` keeps the ratio between levels at or below ``max_ratio``."""
     max_ratio: float = Field(10.0, gt=1.0)
@@ -386,9 +387,20 @@ def resolve_thresholds(n_conversations: int, n_users: int, cfg: PrivacyConfig) -
     return min_conv, min_users
 
 
-def resolve_levels(n_base: int, cfg: HierarchyConfig) -> list[int]:
-    """Cluster counts for each level above the base, geometric from ``n_base`` down to the top."""
-    top = cfg.top_k if isinstance(cfg.top_k, int) else int(min(20, max(2, round(math.sqrt(n_base)))))
+def top_k_range(n_base: int) -> tuple[int, int]:
+    """The range ``top_k="auto"`` chooses from: sqrt(n_base)/2 to 2·sqrt(n_base), within [2, 20]."""
+    root = math.sqrt(n_base)
+    hi = int(min(20, max(2, round(2 * root)), max(2, n_base - 1)))
+    return min(hi, max(2, round(root / 2))), hi
+
+
+def resolve_levels(n_base: int, cfg: HierarchyConfig, top: int | None = None) -> list[int]:
+    """Cluster counts for each level above the base, geometric from ``n_base`` down to ``top``.
+
+    ``top`` defaults to ``cfg.top_k`` when that is an int, else to sqrt(n_base) within [2, 20].
+    """
+    if top is None:
+        top = cfg.top_k if isinstance(cfg.top_k, int) else int(min(20, max(2, round(math.sqrt(n_base)))))
     if n_base <= top:
         return []
     if isinstance(cfg.levels, int):

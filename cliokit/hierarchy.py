@@ -31,7 +31,7 @@ from cliokit.offline.hierarchy import dedupe_names, propose_names
 from cliokit.privacy import PrivacyFilter
 from cliokit.prompts import ASSIGN, DEDUPE, PROPOSE, RENAME, bullet_list, tag, tags
 from cliokit.result import assemble_clusters
-from cliokit.text import merge_keywords
+from cliokit.text import parent_keywords
 
 logger = logging.getLogger(__name__)
 
@@ -77,30 +77,6 @@ def _clean_candidates(names: Sequence[str]) -> list[str]:
         if n and n.lower() not in seen:
             seen[n.lower()] = n
     return list(seen.values())
-
-
-def parent_keywords(
-    keyword_lists: Sequence[Sequence[str]],
-    sizes: Sequence[int],
-    parent_of_child: np.ndarray,
-    n_parents: int,
-    n: int,
-) -> list[list[str]]:
-    """Keywords of each parent, down-weighting terms that many parents share (c-TF-IDF at this level)."""
-    holders: dict[str, set[int]] = {}
-    for kws, p in zip(keyword_lists, parent_of_child.tolist(), strict=True):
-        for k in kws:
-            holders.setdefault(k, set()).add(p)
-    idf = {k: float(np.log(1 + n_parents / len(ps))) for k, ps in holders.items()}
-    return [
-        merge_keywords(
-            [k for k, p in zip(keyword_lists, parent_of_child, strict=True) if p == q],
-            [s for s, p in zip(sizes, parent_of_child, strict=True) if p == q],
-            n,
-            idf,
-        )
-        for q in range(n_parents)
-    ]
 
 
 def snap(answer: str, candidates: Sequence[str], answer_vec: np.ndarray, cand_vecs: np.ndarray) -> int:
@@ -483,6 +459,38 @@ class HierarchyBuilder(Protocol):
     ) -> LevelResult | None:
         """One new level, or None when no child has text to build on."""
         ...
+
+
+def choose_top_k(centres: np.ndarray, cfg: HierarchyConfig) -> tuple[int, dict[str, Any]]:
+    """The number of top-level clusters: ``cfg.top_k``, or chosen from the data when ``"auto"``.
+
+    Auto: the count in :func:`cliokit.config.top_k_range` whose Ward grouping of the base
+    clusters' centroids has the highest silhouette (cosine). Returns the count and what the
+    manifest records about the choice.
+    """
+    from sklearn.metrics import silhouette_score
+
+    from cliokit.config import top_k_range
+    from cliokit.offline.hierarchy import group_centroids
+
+    if isinstance(cfg.top_k, int):
+        return cfg.top_k, {"top_k": cfg.top_k, "criterion": "configured"}
+    lo, hi = top_k_range(len(centres))
+    vectors = np.asarray(centres, dtype=np.float64)
+    scores = {}
+    for m in range(lo, hi + 1):
+        groups = group_centroids(vectors, m)
+        if 1 < len(np.unique(groups)) < len(vectors):
+            scores[m] = float(silhouette_score(vectors, groups, metric="cosine"))
+    if not scores:
+        return lo, {"top_k": lo, "criterion": "smallest of range", "range": [lo, hi]}
+    best = max(scores, key=lambda m: (scores[m], -m))
+    return best, {
+        "top_k": best,
+        "criterion": "silhouette",
+        "range": [lo, hi],
+        "silhouette": {str(m): round(s, 4) for m, s in scores.items()},
+    }
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from cliokit.errors import CliokitError
 from cliokit.facets import FacetExtractor, ModelFacets
 from cliokit.hierarchy import ClioHierarchy, HierarchyBuilder, ModelSteps
 from cliokit.name import ModelNamer, Namer
-from cliokit.offline import KeywordNamer, OfflineFacets, OfflineSteps, PatternAuditor
+from cliokit.offline import CentroidHierarchy, KeywordNamer, OfflineFacets, PatternAuditor
 from cliokit.privacy import ModelAuditor
 from cliokit.prompts import TEMPLATES, prompt_hashes
 from cliokit.result import ClioResult
@@ -45,7 +45,7 @@ def default_components(backend: Backend, cfg: Config) -> Components:
         return Components(
             facets=OfflineFacets(),
             namer=KeywordNamer(),
-            hierarchy=ClioHierarchy(OfflineSteps(), cfg.hierarchy),
+            hierarchy=CentroidHierarchy(),
             auditor=PatternAuditor() if cfg.privacy.audit else None,
         )
     return Components(

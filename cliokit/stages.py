@@ -278,8 +278,16 @@ class Hierarchy(Stage):
         self.name_embedder = name_embedder
 
     def prepare(self, ctx: RunContext) -> None:
-        levels = ctx.data["level_sizes"] = resolve_levels(ctx.data["n_base"], ctx.cfg.hierarchy)
-        ctx.rundir.manifest.resolved["hierarchy"] = {"level_targets": levels}
+        cfg = ctx.cfg.hierarchy
+        n_base = ctx.data["n_base"]
+        if n_base > 2:
+            top, choice = hierarchy_stage.choose_top_k(
+                centroids(ctx.data["X"], ctx.data["labels"], n_base), cfg
+            )
+        else:
+            top, choice = n_base, {"top_k": n_base, "criterion": "too few base clusters"}
+        levels = ctx.data["level_sizes"] = resolve_levels(n_base, cfg, top)
+        ctx.rundir.manifest.resolved["hierarchy"] = {"level_targets": levels, "top": choice}
 
     def key(self, ctx: RunContext) -> dict[str, Any]:
         return {
@@ -288,6 +296,7 @@ class Hierarchy(Stage):
             "builder": ctx.components.hierarchy.key(),
             "embedder": self.name_embedder.fingerprint,
             "seed": ctx.cfg.seed,
+            "levels": ctx.data["level_sizes"],
         }
 
     def compute(self, ctx: RunContext) -> dict[str, Any]:

@@ -7,10 +7,10 @@ import pandas as pd
 
 from cliokit.backends.calls import StageUsage
 from cliokit.backends.scripted import ScriptedBackend
-from cliokit.config import HierarchyConfig
+from cliokit.config import HierarchyConfig, top_k_range
 from cliokit.embedders import HashEmbedder
-from cliokit.hierarchy import ClioHierarchy, ModelSteps, snap
-from cliokit.offline import OfflineSteps
+from cliokit.hierarchy import ClioHierarchy, ModelSteps, choose_top_k, snap
+from cliokit.offline import CentroidHierarchy, OfflineSteps
 
 THEMES = {
     "cooking": [
@@ -169,3 +169,27 @@ def test_snap():
     assert snap("write CODE.", cands, np.array([1, 0], dtype=np.float32), vecs) == 1
     assert snap("the answer is Cook food", cands, np.array([0, 1], dtype=np.float32), vecs) == 0
     assert snap("something else", cands, np.array([0.1, 0.9], dtype=np.float32), vecs) == 1
+
+
+def test_centroid_hierarchy_groups_children_by_their_conversations():
+    children, _ = children_frame()
+    rng = np.random.default_rng(0)
+    axes = np.eye(3, 16)
+    # conversation centroids follow the themes (the hidden child sits with travel), names do not matter
+    theme_of = [0] * 4 + [1] * 4 + [2] * 4 + [2]
+    conv = np.stack([axes[t] + 0.05 * rng.normal(size=16) for t in theme_of])
+    result = CentroidHierarchy().build_level(children, conv, 3, embed, StageUsage(), level=1, seed=0)
+    check_level(result, children)
+    groups = [set(result.parent_of_child[i : i + 4].tolist()) for i in (0, 4, 8)]
+    assert all(len(g) == 1 for g in groups) and len(set.union(*groups)) == 3
+    assert result.parent_of_child[12] == result.parent_of_child[8]
+    names = dict(zip(result.clusters["cluster"], result.clusters["name"], strict=True))
+    assert names[result.parent_of_child[0]].lower().startswith("cooking")
+
+
+def test_top_k_is_chosen_by_silhouette_within_its_range():
+    rng = np.random.default_rng(1)
+    centres = np.concatenate([np.eye(5, 32)[g] + 0.02 * rng.normal(size=(8, 32)) for g in range(5)])
+    k, info = choose_top_k(centres, HierarchyConfig())
+    assert k == 5 and info["criterion"] == "silhouette" and info["range"] == list(top_k_range(40))
+    assert choose_top_k(centres, HierarchyConfig(top_k=7))[0] == 7

@@ -18,7 +18,7 @@ from cliokit.cli import main
 from cliokit.errors import ConfigError
 from cliokit.viz.save import javascript_bundle
 
-from .test_viz import CANARIES, MARKUP_NAME, leaks, scripted_run
+from .test_viz import CANARIES, MARKUP_NAME, leaks, rare_language, scripted_run
 
 CHROMIUM = next(
     (p for p in (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")) if p), None
@@ -83,6 +83,27 @@ def test_heuristic_runs_say_so(run):
     text = viz.build_report(replace(run, manifest=manifest), include_map=False)
     assert 'id="heuristic"' in text and "offline heuristics" in text
     assert '"path"' not in text.replace(javascript_bundle(), "")  # no map points without the map
+
+
+def test_report_says_what_the_map_axes_span(run, report):
+    text = report.read_text(encoding="utf-8")
+    assert '<p id="map-outside">The axes span all 160 conversations.</p>' in text
+    proj = run.projection.astype({"x": float, "y": float})
+    far = proj.index[:4]  # 2.5% of the conversations, far off
+    proj.loc[far, "x"] = proj["x"].max() + 100 * (proj["x"].max() - proj["x"].min())
+    text = viz.build_report(replace(run, projection=proj))
+    note = re.search(r'<p id="map-outside">(.*?)</p>', text, re.S)
+    assert note and "4 of 160 conversations (2.5%) lie far outside the rest" in note.group(1)
+    assert "4 of 160 conversations (2.5%) lie far outside the rest: drawn as triangles" in text  # map
+
+
+def test_report_language_figure_ranks_with_enough_conversations():
+    text = viz.build_report(rare_language())  # 0-0: 10 conversations, 8 en and 2 de
+    note = re.search(r'<p id="languages-note">(.*?)</p>', text, re.S)
+    assert note and "at least 10 conversations, of which at least 5 in the language" in note.group(1)
+    assert "\\u003e= 5 in the language" in text  # the figure's subtitle (">" escaped)
+    assert '"text": "1.3× (8 of 10)"' in text  # ratio and counts beside the bar
+    assert "(2 of 10)" not in text  # 2 German conversations are too few to rank
 
 
 def test_report_renders_in_headless_chromium(run, report, tmp_path):

@@ -23,6 +23,7 @@ from cliokit.errors import ConfigError
 from cliokit.result import ClioResult
 from cliokit.rundir import Manifest
 from cliokit.viz.save import javascript_bundle
+from cliokit.viz.tables import map_domain as map_domain_of
 from tests.llm_stub import scripted_answer
 
 from .conftest import make_conversations
@@ -153,7 +154,7 @@ def test_map_chart_encodings_title_and_grey_points(run):
     size = int(run.clusters.set_index("cluster_id").loc["1-0", "n_conversations"])
     rows = spec["datasets"][grey["data"]["name"]]
     assert len(rows) == size and {r["cluster"] for r in rows} == {"suppressed"}
-    assert set(rows[0]) == {"x", "y", "cluster", "path"}
+    assert set(rows[0]) == {"x", "y", "cluster", "path", "outside", "marker"}
     assert grey["encoding"]["tooltip"] == [{"field": "cluster", "title": "cluster", "type": "nominal"}]
     legend = shown["encoding"]["color"]["scale"]["domain"]
     assert set(legend) == set(viz.cluster_table(run)["label"])
@@ -171,6 +172,96 @@ def test_map_subsamples_deterministically_with_a_stated_cap(run):
     assert len(_records(spec)) == 50
     with pytest.raises(ConfigError, match="max_points"):
         viz.map_points(run, max_points=0)
+
+
+def spread(xy: np.ndarray) -> ClioResult:
+    """A one-cluster run whose projection is ``xy`` (one conversation per row)."""
+    n = len(xy)
+    ids = [f"s{i:05d}" for i in range(n)]
+    facets = pd.DataFrame(
+        {"conversation_id": ids, "user_id": ids, "language": "en", "concerning": 1, "n_turns": 1}
+    )
+    assignments = pd.DataFrame({"conversation_id": ids, "level_0": "0-0", "level_1": "1-0"})
+    clusters = pd.DataFrame(
+        {
+            "cluster_id": ["0-0", "1-0"],
+            "level": [0, 1],
+            "parent_id": ["1-0", None],
+            "name": ["Bulk", "All"],
+            "description": ["b", "a"],
+            "n_conversations": [n, n],
+            "n_users": [n, n],
+            "suppressed": [False, False],
+            "suppressed_reason": [None, None],
+            "audit_rating": pd.array([5, 5], dtype="Int64"),
+            "keywords": [["b"], ["a"]],
+        }
+    )
+    projection = pd.DataFrame({"conversation_id": ids, "x": xy[:, 0], "y": xy[:, 1]})
+    manifest = Manifest(config={"project": {"method": "umap"}})
+    return ClioResult(Path("spread"), facets, assignments, clusters, projection, manifest)
+
+
+def _bulk(kind: str, n: int, rng: np.random.Generator) -> np.ndarray:
+    if kind == "normal":
+        return rng.normal(size=(n, 2))
+    if kind == "uniform":
+        return rng.uniform(-1, 1, size=(n, 2))
+    # a main body and a separate island of 4%, as UMAP draws them (docs/map.png)
+    xy = rng.normal(size=(n, 2))
+    island = rng.choice(n, size=n // 25, replace=False)
+    xy[island] = rng.normal(size=(len(island), 2)) * 0.3 + [6.0, 0.0]
+    return xy
+
+
+@pytest.mark.parametrize("kind", ["normal", "uniform", "island"])
+@pytest.mark.parametrize("sides", ["around", "one side"])
+def test_map_axes_span_the_bulk_and_say_how_many_lie_beyond(kind, sides):
+    rng = np.random.default_rng(7)
+    n, k = 2000, 40  # 2% far-off points
+    bulk = _bulk(kind, n - k, rng)
+    angle = rng.uniform(0, 2 * np.pi, k) if sides == "around" else rng.uniform(-0.3, 0.3, k)
+    far = np.c_[np.cos(angle), np.sin(angle)] * rng.uniform(40, 400, (k, 1))
+    r = spread(np.vstack([bulk, far]))
+    d = map_domain_of(r)
+    assert d.n_total == n and d.n_outside == k  # every far-off point, none of the bulk
+    assert not d.outside(bulk[:, 0], bulk[:, 1]).any() and d.outside(far[:, 0], far[:, 1]).all()
+    for axis, (low, high) in enumerate((d.x, d.y)):
+        # the bulk spans the axis (the whole data's range would leave it a sliver)
+        assert (bulk[:, axis].max() - bulk[:, axis].min()) / (high - low) > 0.99
+        everything = np.ptp(np.r_[bulk[:, axis], far[:, axis]])
+        assert (high - low) / everything < 0.2 or sides == "one side"
+    pts = viz.map_points(r)
+    assert int(pts["outside"].sum()) == k and pts.attrs["n_outside"] == k
+    spec = viz.map_chart(r).to_dict()
+    assert "40 of 2,000 conversations (2.0%) lie far outside the rest" in json.dumps(spec["title"])
+    layer = spec["layer"][-1]
+    assert layer["encoding"]["x"]["scale"]["domain"] == list(d.x)
+    assert layer["encoding"]["x"]["scale"]["clamp"] is True
+    rows = [row for row in _records(spec) if row["outside"]]
+    assert len(rows) == k and all(row["marker"].startswith("triangle-") for row in rows)
+    # drawn on the edge of the axes, at least on one axis
+    for row in rows:
+        on_x = min(abs(row["x"] - d.x[0]), abs(row["x"] - d.x[1])) < 1e-9
+        on_y = min(abs(row["y"] - d.y[0]), abs(row["y"] - d.y[1])) < 1e-9
+        assert on_x or on_y
+        assert d.x[0] - 1e-9 <= row["x"] <= d.x[1] + 1e-9 and d.y[0] - 1e-9 <= row["y"] <= d.y[1] + 1e-9
+    # without the far-off points the axes are the data's range: nothing is left out
+    r = spread(bulk)
+    d = map_domain_of(r)
+    assert d.n_outside == 0
+    assert d.x == (bulk[:, 0].min(), bulk[:, 0].max()) and d.y == (bulk[:, 1].min(), bulk[:, 1].max())
+    spec = viz.map_chart(r).to_dict()
+    assert "outside" not in json.dumps(spec["title"])
+    assert not any(row["outside"] for row in _records(spec))
+
+
+def test_map_axes_of_a_run_without_projection():
+    r = spread(np.zeros((30, 2)))
+    with pytest.warns(UserWarning, match="no 2-D projection"):
+        spec = viz.map_chart(r).to_dict()
+    assert "domain" not in spec["layer"][-1]["encoding"]["x"]["scale"]
+    assert map_domain_of(r).n_outside == 0
 
 
 @pytest.mark.parametrize("facet", ["request", "task", "user_id", "conversation_id", "nope"])
@@ -394,10 +485,63 @@ def test_overrepresentation_ratios():
     assert df.loc[("fr", "0-1"), "ratio"] == pytest.approx(1.0 / 0.4)
     assert df.loc[("en", "0-1"), "ratio"] == 0 and df.loc[("en", "0-1"), "count"] == 0
     assert "0-2" not in df.index.get_level_values("cluster_id")  # suppressed
-    small = viz.overrepresentation(tiny(), "language", level=0, min_conversations=8, top=1)
+    small = viz.overrepresentation(tiny(), "language", level=0, min_conversations=8, top=1, min_count=1)
     assert list(small["cluster_id"]) == ["0-0", "0-0"]
     with pytest.raises(ConfigError):
         viz.overrepresentation(tiny(), "diary")  # custom text facet
+
+
+def rare_language() -> ClioResult:
+    """:func:`tiny` with 2 of cluster 0-0's conversations in German: en 12, fr 6, de 2 of 20."""
+    r = tiny()
+    lang = ["en"] * 8 + ["de"] * 2 + ["fr"] * 6 + ["en"] * 4
+    return replace(r, facets=r.facets.assign(language=lang))
+
+
+def test_overrepresentation_ranks_a_ratio_only_with_enough_conversations():
+    r = rare_language()
+    df = viz.overrepresentation(r, "language", level=0, min_conversations=1)
+    assert list(df.columns[-2:]) == ["ratio", "ranked"]
+    rows = df.set_index(["value", "cluster_id"])
+    # 2 German conversations of 10 make 0-0 2x German, the highest ratio, but too few to rank
+    assert rows.loc[("de", "0-0"), "ratio"] == pytest.approx(0.2 / 0.1)
+    assert rows.loc[("de", "0-0"), "count"] == 2 and not rows.loc[("de", "0-0"), "ranked"]
+    assert rows.loc[("fr", "0-1"), "ranked"] and rows.loc[("en", "0-0"), "ranked"]
+    assert not rows.loc[("en", "0-1"), "ranked"]  # zero counts stay in the table, unranked
+    # per value: ranked rows first, by ratio; `top` keeps ranked rows only
+    for _, g in df.groupby("value"):
+        assert list(g["ranked"]) == sorted(g["ranked"], reverse=True)
+        ranked = g.loc[g["ranked"], "ratio"]
+        assert list(ranked) == sorted(ranked, reverse=True)
+    top = viz.overrepresentation(r, "language", level=0, min_conversations=1, top=3)
+    assert set(top["value"]) == {"en", "fr"} and top["ranked"].all()
+    assert set(zip(top["value"], top["cluster_id"], strict=True)) == {("en", "0-0"), ("fr", "0-1")}
+    loose = viz.overrepresentation(r, "language", level=0, min_conversations=1, top=1, min_count=2)
+    assert ("de", "0-0") in set(zip(loose["value"], loose["cluster_id"], strict=True))
+    for bad in (-1, 2.5, True):
+        with pytest.raises(ConfigError, match="min_count"):
+            viz.overrepresentation(r, "language", min_count=bad)
+
+
+def test_language_chart_shows_counts_beside_ratios_and_skips_thin_ones():
+    r = rare_language()
+    spec = viz.language_overrepresentation_chart(
+        r, min_conversations=1, languages=["de", "fr", "en"]
+    ).to_dict()
+    rows = _records(spec)
+    assert {(row["language"], row["cluster_id"]) for row in rows} == {("en", "0-0"), ("fr", "0-1")}
+    fr = next(row for row in rows if row["language"] == "fr")
+    assert fr["count"] == 6 and fr["n_conversations"] == 6 and fr["text"] == "3.3× (6 of 6)"
+    text = json.dumps(spec, ensure_ascii=False)
+    assert ">= 5 in the language" in text and "no cluster qualifies for: de" in text
+    layers = spec["spec"]["layer"]
+    assert any(layer["mark"]["type"] == "text" for layer in layers)
+    tips = {t["field"] for layer in layers for t in layer.get("encoding", {}).get("tooltip", [])}
+    assert {"count", "n_conversations", "ratio"} <= tips
+    rows = _records(
+        viz.language_overrepresentation_chart(r, min_conversations=1, languages=["de"], min_count=2).to_dict()
+    )
+    assert [(row["cluster_id"], row["text"]) for row in rows] == [("0-0", "2.0× (2 of 10)")]
 
 
 def test_custom_facets_categorical_shown_text_refused():

@@ -24,10 +24,11 @@ from cliokit.offline.heuristics import (
     extract_request,
     extract_task,
 )
-from cliokit.offline.hierarchy import OfflineSteps
+from cliokit.offline.hierarchy import CentroidHierarchy, OfflineSteps
 
 __all__ = [
     "CONCERN_LEXICON",
+    "CentroidHierarchy",
     "LANGUAGES",
     "LEXICON_VERSION",
     "MIN_LETTERS",

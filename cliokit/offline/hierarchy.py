@@ -8,17 +8,18 @@ proposal or deduplication fails.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
 from cliokit.backends.calls import Failure, StageUsage
 from cliokit.offline._lexicon import LEXICON_VERSION
-from cliokit.text import merge_keywords, tokenize
+from cliokit.text import merge_keywords, parent_keywords, tokenize
 
 if TYPE_CHECKING:
-    from cliokit.hierarchy import LevelInput, Neighbourhood
+    from cliokit.hierarchy import LevelInput, LevelResult, Neighbourhood
 
 NOTE = "keyword-based name from the offline heuristic backend"
 
@@ -138,3 +139,78 @@ class OfflineSteps:
             summary = f"Groups {len(kids)} clusters: {listed}{more}. Name from shared keywords ({NOTE})."
             out.append((keyword_name(merged, candidate), summary))
         return out
+
+
+def group_centroids(vectors: np.ndarray, n: int) -> np.ndarray:
+    """Ward agglomerative groups of the rows of ``vectors`` (deterministic, no seed needed)."""
+    if n <= 1 or len(vectors) <= 1:
+        return np.zeros(len(vectors), dtype=np.int64)
+    from sklearn.cluster import AgglomerativeClustering
+
+    return np.asarray(
+        AgglomerativeClustering(n_clusters=min(n, len(vectors)), linkage="ward").fit_predict(vectors)
+    )
+
+
+class CentroidHierarchy:
+    """Parents from clustering the children's conversation centroids (Ward), named by contrast.
+
+    The structure comes from the embeddings the base clusters were built on, not from their
+    names: every child, named or not, is grouped by its centroid of conversation embeddings.
+    Each parent's name is built from the keywords its children share, weighted against the
+    keywords of the other parents at the same level (c-TF-IDF across parents).
+    """
+
+    heuristic = True
+
+    def key(self) -> dict[str, Any]:
+        """What the fingerprint of a hierarchy built this way depends on."""
+        return {"builder": "centroids", "linkage": "ward", "lexicon": LEXICON_VERSION}
+
+    def build_level(
+        self,
+        children: pd.DataFrame,
+        child_conv_vecs: np.ndarray,
+        n_parents: int,
+        embed: Callable[[list[str]], np.ndarray],
+        usage: StageUsage,
+        *,
+        level: int,
+        seed: int,
+        progress: bool | None = None,
+    ) -> LevelResult | None:
+        """One level of ``n_parents`` parents (fewer when there are fewer children); None without names."""
+        from cliokit.hierarchy import LevelResult
+        from cliokit.name import unique_names
+
+        names = children["name"].tolist()
+        if not any(isinstance(n, str) for n in names):
+            return None
+        keywords = [list(k) if k is not None else [] for k in children["keywords"]]
+        sizes = children["n_conversations"].astype(int).tolist()
+        groups = group_centroids(np.asarray(child_conv_vecs, dtype=np.float64), n_parents)
+        used = np.unique(groups)
+        parent_of_child = np.searchsorted(used, groups).astype(np.int64)
+        kws = parent_keywords(keywords, sizes, parent_of_child, len(used), 8)
+        rows = []
+        for p in range(len(used)):
+            kids = [c for c in np.flatnonzero(parent_of_child == p) if isinstance(names[c], str)]
+            kids.sort(key=lambda c: -sizes[c])
+            listed = "; ".join(str(names[c]) for c in kids[:4])
+            more = f" and {len(kids) - 4} more" if len(kids) > 4 else ""
+            fallback = str(names[kids[0]]) if kids else "Clusters without a shown name"
+            summary = (
+                f"Groups {len(kids)} named clusters whose conversations lie close together: {listed}{more}. "
+                f"Name from the keywords that set them apart from the other groups ({NOTE})."
+            )
+            rows.append(
+                {
+                    "cluster": p,
+                    "name": keyword_name(kws[p], fallback),
+                    "description": summary,
+                    "keywords": kws[p],
+                }
+            )
+        table = pd.DataFrame(rows, columns=["cluster", "name", "description", "keywords"])
+        table["name"] = unique_names(table["name"].tolist(), table["keywords"].tolist())
+        return LevelResult(clusters=table, parent_of_child=parent_of_child)

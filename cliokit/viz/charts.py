@@ -22,6 +22,7 @@ from cliokit.result import ClioResult
 from cliokit.tables import cluster_names, clustered, facet_breakdowns, resolve_level
 from cliokit.viz._common import GREY, breakdown_facets, chart_data, check_facet, level_word
 from cliokit.viz.tables import (
+    MIN_COUNT,
     cluster_table,
     flag_rates,
     overrepresentation,
@@ -198,11 +199,13 @@ def language_overrepresentation_chart(
     top: int = 8,
     languages: Sequence[str] | None = None,
     max_languages: int = 4,
+    min_count: int = MIN_COUNT,
 ) -> alt.FacetChart:
     """Clusters where a language is most over-represented relative to its overall share.
 
     ``ratio = share of the language in the cluster / its share over all conversations``
-    (:func:`~cliokit.viz.overrepresentation`); the rule marks 1, "as common as overall".
+    (:func:`~cliokit.viz.overrepresentation`); the rule marks 1, "as common as overall". Beside
+    each bar: the ratio and the cluster's conversations in the language / its size.
 
     Parameters
     ----------
@@ -215,17 +218,29 @@ def language_overrepresentation_chart(
     languages : sequence of str, optional
         Languages to show (default: the ``max_languages`` most common).
     max_languages : int, default=4
+    min_count : int, default=5
+        A cluster is only ranked for a language when it holds at least this many conversations
+        in it: a handful of conversations in a rare language gives a large ratio by chance.
     """
     level = resolve_level(result, level)
     if languages is None:
         counts = clustered(result, level, ["language"])["language"].dropna().astype(str).value_counts()
         languages = list(counts.index[:max_languages])
-    df = overrepresentation(result, "language", level, min_conversations, values=languages, top=top)
+    df = overrepresentation(
+        result, "language", level, min_conversations, values=languages, top=top, min_count=min_count
+    )
+    missing = [str(v) for v in languages if str(v) not in set(df["value"])]
     if df.empty:
         warnings.warn(
-            f"no unsuppressed level-{level} cluster has >= {min_conversations} conversations", stacklevel=2
+            f"no unsuppressed level-{level} cluster has >= {min_conversations} conversations, "
+            f"of which >= {min_count} in one of {[str(v) for v in languages]}",
+            stacklevel=2,
         )
-    df = df.rename(columns={"value": "language"})
+    df = df.rename(columns={"value": "language"}).drop(columns=["ranked"])
+    df["text"] = [
+        f"{r:.1f}× ({c:,} of {n:,})"
+        for r, c, n in zip(df["ratio"], df["count"], df["n_conversations"], strict=True)
+    ]
     tooltip = [
         alt.Tooltip("name:N", title="cluster"),
         alt.Tooltip("cluster_id:N", title="id"),
@@ -236,22 +251,27 @@ def language_overrepresentation_chart(
         alt.Tooltip("overall_share:Q", title="share overall", format=".1%"),
         alt.Tooltip("ratio:Q", format=".2f"),
     ]
-    bars = (
+    # room on the right of the longest bar for its label
+    room = alt.Scale(domain=[0, max(float(df["ratio"].max()), 1.0) * 1.45]) if len(df) else alt.Undefined
+    x = alt.X("ratio:Q", title="share in cluster / share overall", scale=room)
+    y = alt.Y("name:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260))
+    bars = alt.Chart().mark_bar(color="#59a14f").encode(x=x, y=y, tooltip=tooltip)
+    text = (
         alt.Chart()
-        .mark_bar(color="#59a14f")
-        .encode(
-            x=alt.X("ratio:Q", title="share in cluster / share overall"),
-            y=alt.Y("name:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
-            tooltip=tooltip,
-        )
+        .mark_text(align="left", dx=3, fontSize=10)
+        .encode(x=x, y=y, text="text:N", tooltip=tooltip)
     )
     rule = alt.Chart().mark_rule(strokeDash=[4, 3], color="#1b1b1b").encode(x=alt.datum(1))
-    title = alt.Title(
-        "Clusters over-represented per language",
-        subtitle=f"level {level}; clusters with >= {min_conversations} conversations; top {top} per language",
-    )
+    subtitle = [
+        f"level {level}; clusters with >= {min_conversations} conversations, of which >= {min_count} "
+        f"in the language; top {top} per language",
+        "beside each bar: ratio (conversations in the language of the cluster's conversations)",
+    ]
+    if missing:
+        subtitle.append(f"no cluster qualifies for: {', '.join(missing)}")
+    title = alt.Title("Clusters over-represented per language", subtitle=subtitle)
     return (
-        alt.layer(bars, rule, data=chart_data(df))
+        alt.layer(bars, text, rule, data=chart_data(df))
         .properties(width=260, height=alt.Step(16))
         .facet(facet=alt.Facet("language:N", title=None), columns=2)
         .resolve_scale(y="independent")

@@ -12,6 +12,7 @@ from typing import Any
 
 import altair as alt
 import numpy as np
+import pandas as pd
 
 from cliokit.result import ClioResult
 from cliokit.tables import resolve_level
@@ -72,6 +73,11 @@ def map_chart(
         levels, for the linked views. Tooltips: cluster name and id, top-level name, language,
         concerning, turns. No conversation ids, user ids or texts are in the data.
 
+        The axes span the bulk of the projection (:func:`~cliokit.viz.tables.map_domain`), so a
+        few far-off conversations cannot squeeze the rest into a corner: points beyond the axes
+        are drawn as triangles on the edge, pointing their way, and the subtitle says how many
+        of all projected conversations lie there. Without far-off points the axes span them all.
+
     Examples
     --------
     >>> map_chart(result, color="language")  # doctest: +SKIP
@@ -79,8 +85,14 @@ def map_chart(
     level = resolve_level(result, level)
     pts = map_points(result, color, level, max_points, seed)
     n, m = len(pts), int(pts.attrs["n_total"])
-    x = alt.X("x:Q", axis=None, scale=alt.Scale(zero=False, nice=False, padding=8))
-    y = alt.Y("y:Q", axis=None, scale=alt.Scale(zero=False, nice=False, padding=8))
+    pts = _onto_edge(pts)
+    x = alt.X("x:Q", axis=None, scale=_scale(pts.attrs["x_domain"]))
+    y = alt.Y("y:Q", axis=None, scale=_scale(pts.attrs["y_domain"]))
+    shape = alt.Shape("marker:N", scale=None, legend=None)
+
+    def size(normal: int) -> Any:
+        return alt.condition("datum.outside", alt.value(48), alt.value(normal))
+
     cols = [c for c in dict.fromkeys((*MAP_FACETS, color)) if c in pts.columns and c != "cluster"]
     tooltip: list[Any] = [alt.Tooltip("cluster:N", title="cluster"), alt.Tooltip("cluster_id:N", title="id")]
     if "top" in pts.columns:
@@ -111,6 +123,9 @@ def map_chart(
         test = f"!isDefined({name}.cluster_id) || indexof(datum.path, '|' + {name}.cluster_id[0] + '|') >= 0"
         opacity = alt.condition(test, alt.value(0.85), alt.value(0.08))
     subtitle = [f"showing {n:,} of {m:,} conversations"]
+    k = int(pts.attrs["n_outside"])
+    if k:
+        subtitle.append(outside_caption(k, m))
     grey = pts[pts["suppressed"]]
     if len(grey):
         subtitle.append(f"grey: {SUPPRESSED} clusters or {UNASSIGNED} conversations (no names shown)")
@@ -121,15 +136,68 @@ def map_chart(
     layers = []
     if len(grey):
         layers.append(
-            alt.Chart(chart_data(grey[["x", "y", "cluster", "path"]]))
-            .mark_circle(size=14, color=GREY)
-            .encode(x=x, y=y, opacity=opacity, tooltip=[alt.Tooltip("cluster:N", title="cluster")])
+            alt.Chart(chart_data(grey[["x", "y", "cluster", "path", "outside", "marker"]]))
+            .mark_point(color=GREY, filled=True)
+            .encode(
+                x=x,
+                y=y,
+                shape=shape,
+                size=size(14),
+                opacity=opacity,
+                tooltip=[alt.Tooltip("cluster:N", title="cluster")],
+            )
         )
     shown = pts[~pts["suppressed"]].drop(columns=["suppressed"])
     layers.append(
         alt.Chart(chart_data(shown))
-        .mark_circle(size=18)
-        .encode(x=x, y=y, color=colour, opacity=opacity, tooltip=tooltip)
+        .mark_point(filled=True)
+        .encode(x=x, y=y, shape=shape, size=size(18), color=colour, opacity=opacity, tooltip=tooltip)
     )
     title = alt.Title(f"Conversations by {what}", subtitle=subtitle)
     return alt.LayerChart(layer=[*layers], width=width, height=height, title=title)
+
+
+def outside_caption(n_outside: int, n_total: int) -> str:
+    """The map's note on the conversations beyond its axes (see :func:`~cliokit.viz.tables.map_domain`)."""
+    share = n_outside / n_total if n_total else 0.0
+    verb = "lies" if n_outside == 1 else "lie"
+    return (
+        f"{n_outside:,} of {n_total:,} conversations ({share:.1%}) {verb} far outside the rest: "
+        "drawn as triangles on the edge, pointing their way"
+    )
+
+
+def _scale(domain: list[float]) -> alt.Scale:
+    """A map axis over ``domain``; points beyond it are clamped onto the edge."""
+    low, high = domain
+    if not low < high:  # one value (no projection): let Vega pad around it
+        return alt.Scale(zero=False, nice=False, padding=8)
+    return alt.Scale(domain=[low, high], clamp=True, zero=False, nice=False, padding=8)
+
+
+def _onto_edge(pts: pd.DataFrame) -> pd.DataFrame:
+    """``pts`` with each point beyond the axes moved onto the edge and a ``marker`` shape column.
+
+    A point beyond the axes goes where the line from the centre of the axes to it crosses the
+    edge, so its place on the edge says which way it lies; its marker is a triangle pointing
+    across that edge. Other points are circles.
+    """
+    (x0, x1), (y0, y1) = pts.attrs["x_domain"], pts.attrs["y_domain"]
+    out = pts.copy()
+    out["marker"] = "circle"
+    far = out["outside"].to_numpy(dtype=bool)
+    if not far.any() or not (x0 < x1 and y0 < y1):
+        return out
+    cx, cy, hx, hy = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 2, (y1 - y0) / 2
+    ux = (out.loc[far, "x"].to_numpy(dtype=float) - cx) / hx
+    uy = (out.loc[far, "y"].to_numpy(dtype=float) - cy) / hy
+    reach = np.maximum(np.abs(ux), np.abs(uy))  # > 1 beyond the axes
+    out.loc[far, "x"] = cx + hx * ux / reach
+    out.loc[far, "y"] = cy + hy * uy / reach
+    across = np.abs(ux) >= np.abs(uy)
+    out.loc[far, "marker"] = np.where(
+        across,
+        np.where(ux > 0, "triangle-right", "triangle-left"),
+        np.where(uy > 0, "triangle-up", "triangle-down"),
+    )
+    return out

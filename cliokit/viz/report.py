@@ -28,9 +28,13 @@ from cliokit.viz._common import PALETTE, breakdown_facets
 from cliokit.viz.charts import concerning_chart, language_overrepresentation_chart, top_level_shares_chart
 from cliokit.viz.layout import TreeNode, cluster_tree
 from cliokit.viz.save import page, spec_script
+from cliokit.viz.tables import MIN_COUNT, map_domain
 from cliokit.viz.tree import icicle_chart, linked_view
 
 logger = logging.getLogger(__name__)
+
+#: Smallest cluster ranked in the report's language figure.
+LANGUAGE_MIN_CONVERSATIONS = 10
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1280px;
@@ -183,6 +187,23 @@ def _tree_html(result: ClioResult) -> str:
     return "\n".join(node(n) for n in cluster_tree(result))
 
 
+def _map_note(result: ClioResult) -> str:
+    """What the map's axes span, and how many conversations lie beyond them."""
+    d = map_domain(result)
+    if d.n_outside:
+        share = d.n_outside / d.n_total
+        verb, drawn = ("lies", "is") if d.n_outside == 1 else ("lie", "are")
+        text = (
+            f"The axes span the bulk of the conversations: {d.n_outside:,} of {d.n_total:,} "
+            f"conversations ({share:.1%}) {verb} far outside the rest (on either axis, beyond the "
+            "middle 90% by more than its width and past an empty gap) and "
+            f"{drawn} drawn as triangles on the map's edge, pointing their way."
+        )
+    else:
+        text = f"The axes span all {d.n_total:,} conversations."
+    return f'<p id="map-outside">{_e(text)}</p>'
+
+
 def _chart(target: str, chart: Any) -> str:
     with alt.data_transformers.disable_max_rows():
         spec = chart.to_dict()
@@ -219,6 +240,7 @@ def build_report(
             "cluster; grey points belong to suppressed clusters. Click a cluster in the hierarchy to "
             "highlight its conversations, double-click to clear.</p>"
         )
+        parts.append(_map_note(result))
         parts.append(_chart("map", linked_view(result, max_points=max_points, seed=seed)))
     else:
         parts.append(_chart("map", icicle_chart(result)))
@@ -232,7 +254,22 @@ def build_report(
     parts.append(_chart("shares", top_level_shares_chart(result)))
     n_languages = result.facets["language"].nunique() if "language" in result.facets else 0
     if n_languages >= 2:
-        parts.append(_chart("languages", language_overrepresentation_chart(result, level=0)))
+        parts.append(
+            f"<p id=\"languages-note\">A cluster's ratio for a language is the language's share in "
+            f"the cluster over its share in all conversations. Clusters are ranked only with at least "
+            f"{LANGUAGE_MIN_CONVERSATIONS} conversations, of which at least {MIN_COUNT} in the "
+            "language (a handful of conversations in a rare language gives a large ratio by chance); "
+            "beside each bar are the ratio and the cluster's conversations in the language out of "
+            "its size.</p>"
+        )
+        parts.append(
+            _chart(
+                "languages",
+                language_overrepresentation_chart(
+                    result, level=0, min_conversations=LANGUAGE_MIN_CONVERSATIONS, min_count=MIN_COUNT
+                ),
+            )
+        )
     else:
         parts.append('<p id="languages">One language only: no language over-representation figure.</p>')
     if "concerning" in result.facets:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,14 @@ logger = logging.getLogger(__name__)
 
 #: Facets copied onto every map point (for tooltips), when present.
 MAP_FACETS = ("language", "concerning", "n_turns")
+#: Quantiles that mark the bulk of the map on each axis (see :func:`map_domain`).
+DOMAIN_QUANTILES = (0.05, 0.95)
+#: How far beyond the bulk, in bulk widths, a point always belongs on the map's axes.
+DOMAIN_FENCE = 1.0
+#: Beyond that, the widest empty gap, in bulk widths, across which the data still continues.
+DOMAIN_GAP = 0.25
+#: Default of :func:`overrepresentation`'s ``min_count``.
+MIN_COUNT = 5
 
 
 def suppressed_totals(result: ClioResult, level: int | None = None) -> dict[str, int]:
@@ -31,6 +40,89 @@ def suppressed_totals(result: ClioResult, level: int | None = None) -> dict[str,
     c = result.clusters
     s = c[(c["level"] == level) & c["suppressed"].astype(bool)]
     return {"n_clusters": len(s), "n_conversations": int(s["n_conversations"].sum())}
+
+
+@dataclass(frozen=True)
+class MapDomain:
+    """The axes of the map: the span of the bulk of the projection, and how many points lie beyond.
+
+    Attributes
+    ----------
+    x, y : tuple of float
+        ``(low, high)`` of each axis.
+    n_outside : int
+        Projected conversations beyond the axes (on either axis).
+    n_total : int
+        Projected conversations.
+    """
+
+    x: tuple[float, float]
+    y: tuple[float, float]
+    n_outside: int
+    n_total: int
+
+    def outside(self, x: Any, y: Any) -> np.ndarray:
+        """Bool array: which points ``(x, y)`` lie beyond the axes."""
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        with np.errstate(invalid="ignore"):
+            return (x < self.x[0]) | (x > self.x[1]) | (y < self.y[0]) | (y > self.y[1])
+
+
+def _fences(values: np.ndarray) -> tuple[float, float]:
+    """``(low, high)`` beyond which a value lies far outside the bulk of one map axis.
+
+    The bulk is the 5%-95% quantile range. A value is far off when it lies more than one bulk
+    width beyond the bulk *and* is cut off from it by an empty gap of more than a quarter of the
+    bulk width (between it and every value nearer the bulk). Why this rule:
+
+    * the 5% and 95% quantiles stay inside the bulk as long as fewer than 5% of the points are
+      far off on one side (0.5%/99.5% quantiles would land on 2% far-off points on one side);
+    * one bulk width beyond the quantiles is ±4.9σ for a normal bulk, crossed by about one point
+      in a million; a median/MAD fence would cut a bulk made of a few separate clusters;
+    * the gap keeps what continues the data: a long tail, or an island UMAP draws next to the
+      main body (as on the right of ``docs/map.png``) that reaches past the fence;
+    * the axes are then the range of the points within the fences, so with no far-off points
+      they are exactly the range of the data (nothing is cut), and with far-off points the bulk
+      spans the axes instead of a corner of them.
+    """
+    v = np.sort(values[np.isfinite(values)])
+    if not len(v):
+        return (0.0, 0.0)
+    low, high = (float(q) for q in np.quantile(v, DOMAIN_QUANTILES))
+    width = high - low
+    if width <= 0:  # over 90% of the points at one value: no scale to judge by, keep them all
+        return (float(v[0]), float(v[-1]))
+    gap = DOMAIN_GAP * width
+    fence = high + DOMAIN_FENCE * width
+    above = v[np.searchsorted(v, fence, side="right") - 1 :]  # the last value within, then beyond
+    cut = np.flatnonzero(np.diff(above) > gap)
+    top = float(above[cut[0]] if len(cut) else above[-1])
+    fence = low - DOMAIN_FENCE * width
+    below = v[: np.searchsorted(v, fence, side="left") + 1][::-1]  # the first value within, then beyond
+    cut = np.flatnonzero(np.diff(below) < -gap)
+    bottom = float(below[cut[0]] if len(cut) else below[-1])
+    return (bottom, top)
+
+
+def map_domain(result: ClioResult) -> MapDomain:
+    """The map's axes, from every projected conversation (not a subsample), robust to far-off points.
+
+    A conversation lies far outside the rest when, on either axis, it is more than one bulk
+    width (the 5%-95% quantile range) beyond the bulk and cut off from it by an empty gap of
+    more than a quarter of that width; the axes span the other conversations, and the far-off
+    ones are counted in ``n_outside`` (the map draws them on its edge). Without far-off points
+    the axes are the range of the data and ``n_outside`` is 0.
+    """
+    xy = result.projection[["x", "y"]].to_numpy(dtype=float)
+    xy = xy[np.isfinite(xy).all(axis=1)]
+    if not len(xy):
+        return MapDomain((0.0, 0.0), (0.0, 0.0), 0, len(result.projection))
+    (x0, x1), (y0, y1) = _fences(xy[:, 0]), _fences(xy[:, 1])
+    inside = (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
+    kept = xy[inside]
+    x = (float(kept[:, 0].min()), float(kept[:, 0].max()))
+    y = (float(kept[:, 1].min()), float(kept[:, 1].max()))
+    return MapDomain(x, y, int((~inside).sum()), len(result.projection))
 
 
 def map_points(
@@ -61,9 +153,11 @@ def map_points(
         ``top`` (top-level cluster name when ``level`` is below the top), ``path``
         (``|id|id|`` of the point's unsuppressed clusters at every level, grey points included,
         for linking with the tree views) and the facets ``language``, ``concerning``,
-        ``n_turns`` (and ``color``), which are missing for grey points. ``attrs["n_total"]``
-        holds the number of projected conversations before subsampling. No conversation ids,
-        user ids or texts.
+        ``n_turns`` (and ``color``), which are missing for grey points, and ``outside`` (bool:
+        beyond the axes of :func:`map_domain`). ``attrs["n_total"]`` holds the number of
+        projected conversations before subsampling, ``attrs["x_domain"]`` and
+        ``attrs["y_domain"]`` the axes and ``attrs["n_outside"]`` how many of all projected
+        conversations lie beyond them. No conversation ids, user ids or texts.
     """
     level = resolve_level(result, level)
     if color != "cluster":
@@ -72,6 +166,7 @@ def map_points(
         raise ConfigError(f"`max_points` must be a positive int; got {max_points!r}")
     proj = result.projection[["conversation_id", "x", "y"]]
     n_total = len(proj)
+    domain = map_domain(result)
     if n_total > max_points:
         idx = np.sort(np.random.default_rng(seed).choice(n_total, size=max_points, replace=False))
         proj = proj.iloc[idx]
@@ -96,7 +191,10 @@ def map_points(
     ]
     for col in facet_cols:
         out[col] = df[col].where(shown)
-    out.attrs["n_total"] = n_total
+    out["outside"] = domain.outside(out["x"], out["y"])
+    out.attrs.update(
+        n_total=n_total, x_domain=list(domain.x), y_domain=list(domain.y), n_outside=domain.n_outside
+    )
     return out.reset_index(drop=True)
 
 
@@ -107,11 +205,15 @@ def overrepresentation(
     min_conversations: int = 10,
     values: Sequence[Any] | None = None,
     top: int | None = None,
+    min_count: int = MIN_COUNT,
 ) -> pd.DataFrame:
     """How much more common a facet value is in each cluster than overall (the paper's language figure).
 
     ``ratio = share of the value in the cluster / share of the value over all clustered
-    conversations``; 1 means as common as overall.
+    conversations``; 1 means as common as overall. A ratio is only ranked when the cluster holds
+    at least ``min_count`` conversations with the value: for a rare value a handful of
+    conversations gives a huge ratio (3 of 20 conversations in a language that is 0.2% of the
+    run is 75×) that says more about chance than about the cluster.
 
     Parameters
     ----------
@@ -124,15 +226,23 @@ def overrepresentation(
     values : sequence, optional
         Facet values to report (default: all).
     top : int, optional
-        Keep the ``top`` clusters with the highest ratio per value.
+        Keep the ``top`` ranked clusters with the highest ratio per value (unranked rows are
+        left out).
+    min_count : int, default=5
+        Conversations with the value a cluster needs for its ratio to be ranked (``ranked``).
 
     Returns
     -------
     DataFrame
-        ``value`` (str), ``cluster_id``, ``name`` (unique label), ``n_conversations``, ``count``,
-        ``share_in_cluster``, ``overall_share``, ``ratio``; sorted by value then ratio, descending.
+        ``value`` (str), ``cluster_id``, ``name`` (unique label), ``n_conversations`` (cluster
+        size), ``count`` (conversations with the value in the cluster), ``share_in_cluster``,
+        ``overall_share``, ``ratio``, ``ranked`` (``count >= min_count``); every (cluster, value)
+        pair, zero counts included, sorted by value, then ranked rows first, then ratio
+        descending.
     """
     check_facet(result, facet)
+    if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 0:
+        raise ConfigError(f"`min_count` must be a non-negative int; got {min_count!r}")
     level = resolve_level(result, level)
     f = clustered(result, level, [facet]).dropna(subset=[facet])
     f["value"] = f[facet].astype(str)
@@ -147,10 +257,14 @@ def overrepresentation(
     grid = pd.MultiIndex.from_product([visible["cluster_id"], wanted], names=["cluster_id", "value"])
     df = counts.set_index(["cluster_id", "value"]).reindex(grid, fill_value=0).reset_index()
     cols = ["value", "cluster_id", "name", "n_conversations", "count", "share_in_cluster"]
-    cols += ["overall_share", "ratio"]
+    cols += ["overall_share", "ratio", "ranked"]
     if df.empty:
+        dtypes = {"count": int, "n_conversations": int, "ranked": bool}
         return pd.DataFrame(
-            {c: pd.Series(dtype=float if "share" in c or c == "ratio" else object) for c in cols}
+            {
+                c: pd.Series(dtype=dtypes.get(c, float if "share" in c or c == "ratio" else object))
+                for c in cols
+            }
         )
     df["count"] = df["count"].astype(int)
     df["share_in_cluster"] = df["count"] / sizes.reindex(df["cluster_id"]).to_numpy(dtype=float)
@@ -159,9 +273,12 @@ def overrepresentation(
     info = visible.set_index("cluster_id")
     df["name"] = df["cluster_id"].map(info["label"])
     df["n_conversations"] = df["cluster_id"].map(info["n_conversations"]).astype(int)
-    df = df.sort_values(["value", "ratio", "count"], ascending=[True, False, False], kind="stable")
+    df["ranked"] = df["count"] >= min_count
+    df = df.sort_values(
+        ["value", "ranked", "ratio", "count"], ascending=[True, False, False, False], kind="stable"
+    )
     if top is not None:
-        df = df.groupby("value", sort=False).head(top)
+        df = df[df["ranked"]].groupby("value", sort=False).head(top)
     return df[cols].reset_index(drop=True)
 
 
@@ -240,8 +357,10 @@ def flag_rates(
 
 
 __all__ = [
+    "MapDomain",
     "cluster_table",
     "flag_rates",
+    "map_domain",
     "map_points",
     "overrepresentation",
     "suppressed_totals",
