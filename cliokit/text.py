@@ -6,10 +6,13 @@ keywords into a parent's, message text access and a script-aware token estimate.
 
 from __future__ import annotations
 
+import functools
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 # Scripts for estimate_tokens: Latin, Greek, Cyrillic (and their punctuation) ~4 chars per token,
@@ -138,3 +141,232 @@ def merge_keywords(
         for rank, k in enumerate(kws):
             score[k] = score.get(k, 0.0) + size * (1 + 0.1 / (rank + 1)) * (idf or {}).get(k, 1.0)
     return [k for k, _ in sorted(score.items(), key=lambda x: (-x[1], x[0]))[:n]]
+
+
+def parent_keywords(
+    keyword_lists: Sequence[Sequence[str]],
+    sizes: Sequence[int],
+    parent_of_child: np.ndarray,
+    n_parents: int,
+    n: int,
+) -> list[list[str]]:
+    """Keywords of each parent, down-weighting terms that many parents share (c-TF-IDF at this level)."""
+    holders: dict[str, set[int]] = {}
+    for kws, p in zip(keyword_lists, parent_of_child.tolist(), strict=True):
+        for k in kws:
+            holders.setdefault(k, set()).add(p)
+    idf = {k: float(np.log(1 + n_parents / len(ps))) for k, ps in holders.items()}
+    return [
+        merge_keywords(
+            [k for k, p in zip(keyword_lists, parent_of_child, strict=True) if p == q],
+            [s for s, p in zip(sizes, parent_of_child, strict=True) if p == q],
+            n,
+            idf,
+        )
+        for q in range(n_parents)
+    ]
+
+
+# --- Content words in any script: maintained stop-word lists and dictionary-based CJK segmenters ---
+
+#: Languages whose stop words :func:`stopwords` removes by default (those of the synthetic suite).
+STOPWORD_LANGUAGES: tuple[str, ...] = ("en", "es", "fr", "de", "pt", "ru", "ja", "zh", "ko", "ar", "hi")
+
+_KANA_RE = re.compile(f"[{_HIRAGANA}{_KATAKANA}]")
+_HANGUL_RE = re.compile(f"[{_HANGUL}\u1100-\u11ff\u3130-\u318f]")
+_HAN_RE = re.compile(f"[{_HAN}]")
+_JOIN_RE = re.compile(f"[{_HAN}{_KATAKANA}{_HIRAGANA}]")
+# Korean parts of speech that carry content (Sejong tags): common and proper nouns, foreign words, hanja.
+_KIWI_CONTENT = frozenset({"NNG", "NNP", "SL", "SH"})
+# Japanese (UniDic) nouns that are not content: numerals and the like.
+_JA_NOT_CONTENT = frozenset({"数詞", "助動詞語幹"})
+
+
+def stopwords(languages: Sequence[str] = STOPWORD_LANGUAGES) -> frozenset[str]:
+    """The union of the stopwords-iso lists of ``languages`` (ISO 639-1 codes), lowercased.
+
+    Parameters
+    ----------
+    languages : sequence of str, default=STOPWORD_LANGUAGES
+        ISO 639-1 codes.
+
+    Returns
+    -------
+    frozenset of str
+
+    Raises
+    ------
+    ConfigError
+        A language has no stopwords-iso list.
+
+    Examples
+    --------
+    >>> {"the", "über", "关于"} <= stopwords()
+    True
+    """
+    return _stopwords(tuple(sorted(set(languages))))
+
+
+@functools.cache
+def _stopwords(languages: tuple[str, ...]) -> frozenset[str]:
+    from cliokit.errors import ConfigError, MissingDependencyError
+
+    try:
+        import stopwordsiso
+    except ImportError as e:  # pragma: no cover - a declared dependency
+        raise MissingDependencyError("stopwordsiso", purpose="multilingual stop words") from e
+    missing = [code for code in languages if not stopwordsiso.has_lang(code)]
+    if missing:
+        raise ConfigError(f"stop-word languages must be ISO 639-1 codes stopwords-iso covers; got {missing}")
+    return frozenset(w.lower() for code in languages for w in stopwordsiso.stopwords(code))
+
+
+def text_script(text: str) -> str:
+    """``"ja"`` if ``text`` has kana, else ``"ko"`` if it has Hangul, else ``"zh"`` if it has Han, else ``"other"``.
+
+    Examples
+    --------
+    >>> [text_script(t) for t in ["東京の天気", "서울 날씨", "北京天气", "météo"]]
+    ['ja', 'ko', 'zh', 'other']
+    """
+    if _KANA_RE.search(text):
+        return "ja"
+    if _HANGUL_RE.search(text):
+        return "ko"
+    if _HAN_RE.search(text):
+        return "zh"
+    return "other"
+
+
+def content_runs(text: str, stop: frozenset[str] | None = None) -> list[list[str]]:
+    """Runs of adjacent content words of ``text``, lowercased, in order.
+
+    Words come from a dictionary segmenter chosen by :func:`text_script` (jieba for Chinese,
+    MeCab/UniDic through fugashi for Japanese, Kiwi for Korean) or, for other scripts, from
+    letters and combining marks. A word is content when it has a letter, at least two
+    characters, is not in ``stop`` and (Japanese, Korean) is tagged as a noun or foreign word.
+    A run ends at punctuation, at a scrubbed ``[PLACEHOLDER]`` and at any word that is not content,
+    so a phrase made from a run never spans a stop word.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+    stop : frozenset of str, optional
+        Stop words (default: :func:`stopwords` of :data:`STOPWORD_LANGUAGES`).
+
+    Returns
+    -------
+    list of list of str
+
+    Examples
+    --------
+    >>> content_runs("How do I fix pandas merge errors in Python?")
+    [['pandas', 'merge', 'errors'], ['python']]
+    >>> content_runs("请帮我制定一个健身计划")
+    [['制定'], ['健身', '计划']]
+    """
+    stop = stopwords() if stop is None else stop
+    text = _PLACEHOLDER.sub("|", text)
+    script = text_script(text)
+    if script == "zh":
+        spans = [(s, e, True) for _, s, e in _jieba().tokenize(text)]
+    elif script == "ja":
+        spans = _fugashi_spans(text)
+    elif script == "ko":
+        spans = [(t.start, t.end, t.tag in _KIWI_CONTENT) for t in _kiwi().tokenize(text)]
+    else:
+        spans = [(m.start(), m.end(), True) for m in _word_re().finditer(text)]
+    runs: list[list[str]] = []
+    run: list[str] = []
+    end = 0
+    for start, stop_at, tagged in spans:
+        word = text[start:stop_at].lower()
+        if not word.strip():
+            continue
+        if text[end:start].strip() or not (tagged and _is_content(word, stop)):
+            if run:
+                runs.append(run)
+            run = []
+        if tagged and _is_content(word, stop):
+            run.append(word)
+        end = stop_at
+    if run:
+        runs.append(run)
+    return runs
+
+
+def join_words(words: Sequence[str]) -> str:
+    """Words as a phrase: no space between two Han or kana words, one space elsewhere.
+
+    Examples
+    --------
+    >>> join_words(["健身", "计划"]), join_words(["pandas", "errors"])
+    ('健身计划', 'pandas errors')
+    """
+    out = words[0] if words else ""
+    for word in words[1:]:
+        glue = _JOIN_RE.match(out[-1]) and _JOIN_RE.match(word[0])
+        out += word if glue else f" {word}"
+    return out
+
+
+def _is_content(word: str, stop: frozenset[str]) -> bool:
+    return len(word) >= 2 and any(ch.isalpha() for ch in word) and word not in stop
+
+
+@functools.cache
+def _word_re() -> Any:
+    import regex
+
+    return regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*")
+
+
+@functools.cache
+def _jieba() -> Any:
+    from cliokit.errors import MissingDependencyError
+
+    try:
+        import jieba
+    except ImportError as e:  # pragma: no cover - a declared dependency
+        raise MissingDependencyError("jieba", purpose="Chinese word segmentation") from e
+    jieba.setLogLevel(logging.WARNING)  # its own logger prints dictionary loading at DEBUG
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+@functools.cache
+def _fugashi() -> Any:
+    from cliokit.errors import MissingDependencyError
+
+    try:
+        import fugashi
+        import unidic_lite  # noqa: F401  (the dictionary fugashi finds by default)
+    except ImportError as e:  # pragma: no cover - a declared dependency
+        raise MissingDependencyError("fugashi unidic-lite", purpose="Japanese word segmentation") from e
+    return fugashi.Tagger()
+
+
+def _fugashi_spans(text: str) -> list[tuple[int, int, bool]]:
+    spans = []
+    pos = 0
+    for node in _fugashi()(text):
+        start = text.find(node.surface, pos)
+        if start < 0:  # the analyser normalised the surface; keep the run boundaries, drop the word
+            continue
+        pos = start + len(node.surface)
+        f = node.feature
+        spans.append((start, pos, f.pos1 == "名詞" and f.pos2 not in _JA_NOT_CONTENT))
+    return spans
+
+
+@functools.cache
+def _kiwi() -> Any:
+    from cliokit.errors import MissingDependencyError
+
+    try:
+        from kiwipiepy import Kiwi
+    except ImportError as e:  # pragma: no cover - a declared dependency
+        raise MissingDependencyError("kiwipiepy kiwipiepy-model", purpose="Korean word segmentation") from e
+    return Kiwi()
