@@ -150,6 +150,11 @@ class HierarchyConfig(_Section):
     """Largest ratio between the sizes of consecutive levels for ``levels="auto"``."""
     neighbourhood_size: int = Field(40, ge=2)
     """Clusters per neighbourhood (the paper's ~40)."""
+    neighbourhoods: Literal["names", "centroids"] = "names"
+    """What groups children into neighbourhoods for Clio's propose step: embeddings of their names
+    (the paper's), or their conversations' centroids. Measured with the heuristic steps on 4,000
+    synthetic conversations in 11 languages (top level vs category NMI): names 0.284, centroids
+    0.268, so the paper's choice stays the default."""
     n_outside: int = Field(5, ge=0)
     """Nearest outside clusters shown when proposing parents."""
     max_retries: int = Field(2, ge=0)

@@ -340,12 +340,13 @@ class ClioHierarchy:
         )
         m = max(1, min(n_parents, named.size))
 
-        # 1. neighbourhoods
+        # 1. neighbourhoods, by the children's conversation centroids or by their names
+        space = lv.named_vecs if self.cfg.neighbourhoods == "names" else child_conv_vecs[named]
         k_nb = max(1, min(named.size, round(named.size / self.cfg.neighbourhood_size)))
         if k_nb > 1:
             from sklearn.cluster import KMeans
 
-            nb = KMeans(n_clusters=k_nb, random_state=seed, n_init=3).fit_predict(lv.named_vecs)
+            nb = KMeans(n_clusters=k_nb, random_state=seed, n_init=3).fit_predict(space)
         else:
             nb = np.zeros(named.size, dtype=np.int64)
         hoods = []
@@ -353,9 +354,9 @@ class ClioHierarchy:
             members = np.flatnonzero(nb == g)
             if members.size == 0:
                 continue
-            centre = lv.named_vecs[members].mean(axis=0)
+            centre = space[members].mean(axis=0)
             outside = np.flatnonzero(nb != g)
-            outside = outside[np.argsort(-(lv.named_vecs[outside] @ centre))[: self.cfg.n_outside]]
+            outside = outside[np.argsort(-(space[outside] @ centre))[: self.cfg.n_outside]]
             hoods.append(Neighbourhood(g, members, outside, max(1, round(m * members.size / named.size))))
 
         # 2. propose
