@@ -24,6 +24,8 @@ _EXPORTS = {
     "KeywordNamer": "cliokit.offline",
     "OfflineSteps": "cliokit.offline",
     "PatternAuditor": "cliokit.offline",
+    "PhraseNamer": "cliokit.offline",
+    "CentroidHierarchy": "cliokit.offline",
     "ClioResult": "cliokit.result",
     "Config": "cliokit.config",
     "load_conversations": "cliokit.load",
@@ -57,7 +59,14 @@ if TYPE_CHECKING:
     from cliokit.hierarchy import ClioHierarchy, ModelSteps
     from cliokit.load import load_conversations
     from cliokit.name import ModelNamer
-    from cliokit.offline import KeywordNamer, OfflineFacets, OfflineSteps, PatternAuditor
+    from cliokit.offline import (
+        CentroidHierarchy,
+        KeywordNamer,
+        OfflineFacets,
+        OfflineSteps,
+        PatternAuditor,
+        PhraseNamer,
+    )
     from cliokit.pipeline import rename, run
     from cliokit.privacy import ModelAuditor
     from cliokit.result import ClioResult

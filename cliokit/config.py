@@ -136,6 +136,12 @@ class NameConfig(_Section):
     """Nearest out-of-cluster facet texts shown as contrast (the paper's 50)."""
     n_keywords: int = Field(8, ge=1)
     """c-TF-IDF keywords kept per cluster."""
+    offline_namer: Literal["keywords", "phrases"] = "keywords"
+    """Offline names: ``keywords`` (dominant task label and top c-TF-IDF keywords) or ``phrases``
+    (:class:`cliokit.offline.PhraseNamer`: phrases shared by enough users, c-TF-IDF weighted,
+    re-ranked against the centroid, stop words of 11 languages removed, CJK segmented). On the
+    synthetic suite (10k, 11 languages) phrases cut names holding a stop word from 93% to 0% and
+    map names to the right category 0.39 vs 0.34, but importing bertopic adds ~19 s to a run."""
 
 
 class HierarchyConfig(_Section):

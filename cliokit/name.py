@@ -13,7 +13,7 @@ import logging
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
@@ -103,7 +103,8 @@ class NamingInput:
     """What a namer sees of the base clusters (rows of the arrays are conversations).
 
     ``texts`` are the embedded facet texts, ``tasks`` the task facets, ``centres`` the clusters'
-    L2-normalised centroids and ``keywords`` each cluster's ``(term, weight)`` pairs.
+    L2-normalised centroids, ``keywords`` each cluster's ``(term, weight)`` pairs, ``users`` the
+    user id of each conversation and ``min_users`` the privacy threshold a term must meet.
     """
 
     texts: list[str]
@@ -114,6 +115,8 @@ class NamingInput:
     keywords: dict[int, list[tuple[str, float]]]
     cfg: NameConfig
     seed: int
+    users: list[str] = field(default_factory=list)
+    min_users: int = 1
 
 
 class Namer(Protocol):
@@ -248,6 +251,8 @@ def name_clusters(
         keywords=keywords,
         cfg=cfg,
         seed=seed,
+        users=users,
+        min_users=min_users,
     )
     visible = [c for c in range(len(centres)) if not suppressed[c]]
     by_cluster: dict[int, Any] = dict(zip(visible, namer.name(view, visible, usage, progress), strict=True))

@@ -24,7 +24,7 @@ from cliokit.errors import CliokitError
 from cliokit.facets import FacetExtractor, ModelFacets
 from cliokit.hierarchy import ClioHierarchy, HierarchyBuilder, ModelSteps
 from cliokit.name import ModelNamer, Namer
-from cliokit.offline import CentroidHierarchy, KeywordNamer, OfflineFacets, PatternAuditor
+from cliokit.offline import CentroidHierarchy, KeywordNamer, OfflineFacets, PatternAuditor, PhraseNamer
 from cliokit.privacy import ModelAuditor
 from cliokit.prompts import TEMPLATES, prompt_hashes
 from cliokit.result import ClioResult
@@ -34,17 +34,24 @@ from cliokit.runner import Components, RunContext, run_stages
 logger = logging.getLogger(__name__)
 
 OFFLINE_NOTE = (
-    "Offline heuristics: facets are extractive, scrubbed excerpts of user turns, names are "
-    "keyword-based and the hierarchy uses k-means; these approximate what a model would write."
+    "Offline heuristics: facets are extractive, scrubbed excerpts of user turns, names are built from "
+    "shared keywords or phrases and parents group the clusters' centroids; they approximate a model."
 )
 
 
-def default_components(backend: Backend, cfg: Config) -> Components:
-    """The model components for ``backend``, or the offline heuristics when it is ``offline``."""
+def default_components(backend: Backend, cfg: Config, name_embedder: Embedder | None = None) -> Components:
+    """The model components for ``backend``, or the offline heuristics (``name_embedder`` embeds phrases)."""
     if backend.heuristic:
+        namer: Namer = KeywordNamer()
+        if cfg.name.offline_namer == "phrases":
+            embedder = name_embedder or get_embedder(cfg.embed.model)
+            namer = PhraseNamer(
+                lambda texts: embedder.embed(texts, batch_size=cfg.embed.batch_size, progress=False),
+                embedder.fingerprint,
+            )
         return Components(
             facets=OfflineFacets(),
-            namer=KeywordNamer(),
+            namer=namer,
             hierarchy=CentroidHierarchy(),
             auditor=PatternAuditor() if cfg.privacy.audit else None,
         )
@@ -111,12 +118,9 @@ def run(
     backend_obj = backend if isinstance(backend, Backend) else get_backend(cfg.backend.name, cfg.backend)
     embedder_obj = embedder if isinstance(embedder, Embedder) else get_embedder(cfg.embed.model)
     name_embedder = embedder_obj if embedder_obj.embeds_new_texts else get_embedder(cfg.embed.model)
-    parts = default_components(backend_obj, cfg)
+    parts = default_components(backend_obj, cfg, name_embedder)
     parts = Components(
-        facets=facets or parts.facets,
-        namer=namer or parts.namer,
-        hierarchy=hierarchy or parts.hierarchy,
-        auditor=parts.auditor,
+        facets or parts.facets, namer or parts.namer, hierarchy or parts.hierarchy, parts.auditor
     )
     m = rd.manifest
     m.status, m.error, m.notes = "running", None, []

@@ -175,6 +175,7 @@ STOPWORD_LANGUAGES: tuple[str, ...] = ("en", "es", "fr", "de", "pt", "ru", "ja",
 _KANA_RE = re.compile(f"[{_HIRAGANA}{_KATAKANA}]")
 _HANGUL_RE = re.compile(f"[{_HANGUL}\u1100-\u11ff\u3130-\u318f]")
 _HAN_RE = re.compile(f"[{_HAN}]")
+_HAN_BLOCK_RE = re.compile(f"[{_HAN}]+")
 _JOIN_RE = re.compile(f"[{_HAN}{_KATAKANA}{_HIRAGANA}]")
 # Korean parts of speech that carry content (Sejong tags): common and proper nouns, foreign words, hanja.
 _KIWI_CONTENT = frozenset({"NNG", "NNP", "SL", "SH"})
@@ -222,7 +223,7 @@ def _stopwords(languages: tuple[str, ...]) -> frozenset[str]:
 
 
 def text_script(text: str) -> str:
-    """``"ja"`` if ``text`` has kana, else ``"ko"`` if it has Hangul, else ``"zh"`` if it has Han, else ``"other"``.
+    """The segmenter ``text`` needs: ``"ja"`` (kana), ``"ko"`` (Hangul), ``"zh"`` (Han) or ``"other"``.
 
     Examples
     --------
@@ -268,32 +269,60 @@ def content_runs(text: str, stop: frozenset[str] | None = None) -> list[list[str
     """
     stop = stopwords() if stop is None else stop
     text = _PLACEHOLDER.sub("|", text)
-    script = text_script(text)
-    if script == "zh":
-        spans = [(s, e, True) for _, s, e in _jieba().tokenize(text)]
+    runs: list[list[str]] = []
+    run: list[str] = []
+    end = 0
+    for start, stop_at, tagged in _spans(text):
+        word = text[start:stop_at].lower()
+        content = tagged and _is_content(word, stop)
+        if text[end:start].strip() or not content:
+            if run:
+                runs.append(run)
+            run = []
+        if content:
+            run.append(word)
+        end = stop_at
+    if run:
+        runs.append(run)
+    return runs
+
+
+def segment_words(text: str, script: str | None = None) -> list[str]:
+    """Every word of ``text``, lowercased, from the segmenter :func:`content_runs` uses (nothing dropped).
+
+    ``script`` forces a segmenter (``"ja"``, ``"ko"``, ``"zh"``, ``"other"``; default: :func:`text_script`).
+
+    Examples
+    --------
+    >>> segment_words("Fix the bug, please!")
+    ['fix', 'the', 'bug', 'please']
+    """
+    words = (text[s:e].lower() for s, e, _ in _spans(text, script))
+    return [w for w in words if any(ch.isalnum() for ch in w)]
+
+
+def _spans(text: str, script: str | None = None) -> list[tuple[int, int, bool]]:
+    """``(start, end, content_tag)`` of each token; ``content_tag`` is False for non-noun Japanese/Korean."""
+    script = script or text_script(text)
+    if script == "zh":  # jieba for the Han, the word pattern for the rest (jieba splits "über")
+        spans = []
+        pos = 0
+        for block in _HAN_BLOCK_RE.finditer(text):
+            spans += [
+                (m.start() + pos, m.end() + pos, True) for m in _word_re().finditer(text[pos : block.start()])
+            ]
+            spans += [
+                (s + block.start(), e + block.start(), True) for _, s, e in _jieba().tokenize(block.group())
+            ]
+            pos = block.end()
+        spans += [(m.start() + pos, m.end() + pos, True) for m in _word_re().finditer(text[pos:])]
     elif script == "ja":
         spans = _fugashi_spans(text)
     elif script == "ko":
         spans = [(t.start, t.end, t.tag in _KIWI_CONTENT) for t in _kiwi().tokenize(text)]
     else:
         spans = [(m.start(), m.end(), True) for m in _word_re().finditer(text)]
-    runs: list[list[str]] = []
-    run: list[str] = []
-    end = 0
-    for start, stop_at, tagged in spans:
-        word = text[start:stop_at].lower()
-        if not word.strip():
-            continue
-        if text[end:start].strip() or not (tagged and _is_content(word, stop)):
-            if run:
-                runs.append(run)
-            run = []
-        if tagged and _is_content(word, stop):
-            run.append(word)
-        end = stop_at
-    if run:
-        runs.append(run)
-    return runs
+    return [x for x in spans if text[x[0] : x[1]].strip()]
 
 
 def join_words(words: Sequence[str]) -> str:
@@ -369,4 +398,5 @@ def _kiwi() -> Any:
         from kiwipiepy import Kiwi
     except ImportError as e:  # pragma: no cover - a declared dependency
         raise MissingDependencyError("kiwipiepy kiwipiepy-model", purpose="Korean word segmentation") from e
-    return Kiwi()
+    # the typo and multi-word dictionaries are for typo correction and compounds; loading them takes 4 s
+    return Kiwi(load_typo_dict=False, load_multi_dict=False)

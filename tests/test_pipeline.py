@@ -286,3 +286,17 @@ def test_rename_reuses_facets_and_clusters_and_renames_with_a_model(tmp_path):
     named = renamed.clusters[renamed.clusters["name"].notna()]
     assert named["name"].str.match(r"(Help|Assist) with ").all()
     assert renamed.manifest.backend["name"] == "scripted"
+
+
+def test_offline_phrase_names_through_the_pipeline(tmp_path):
+    from cliokit.text import stopwords
+
+    df = make_conversations(160, n_users=40).drop(columns=["topic"])
+    result = cliokit.run(df, out=tmp_path / "r", name={"offline_namer": "phrases"}, **FAST)
+    assert result.manifest.components["namer"]["kind"] == "offline-phrases"
+    base = result.clusters[(result.clusters["level"] == 0) & result.clusters["name"].notna()]
+    assert len(base) and base["name"].str.lower().is_unique
+    stop = stopwords(("en",))
+    for name in base["name"]:
+        words = {w.strip("·:,«»").lower() for w in name.split()}
+        assert not words & stop, name

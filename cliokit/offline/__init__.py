@@ -25,6 +25,7 @@ from cliokit.offline.heuristics import (
     extract_task,
 )
 from cliokit.offline.hierarchy import CentroidHierarchy, OfflineSteps
+from cliokit.offline.naming import PhraseNamer
 
 __all__ = [
     "CONCERN_LEXICON",
@@ -38,6 +39,7 @@ __all__ = [
     "OfflineFacets",
     "OfflineSteps",
     "PatternAuditor",
+    "PhraseNamer",
     "concern_score",
     "detect_language",
     "extract_request",
