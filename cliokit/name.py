@@ -116,7 +116,7 @@ class NamingInput:
     cfg: NameConfig
     seed: int
     users: list[str] = field(default_factory=list)
-    min_users: int = 1
+    min_users: int | None = None
 
 
 class Namer(Protocol):

@@ -258,8 +258,8 @@ class PhraseNamer:
     def name(
         self, view: NamingInput, clusters: Sequence[int], usage: StageUsage, progress: bool | None
     ) -> list[tuple[str, str] | Failure]:
-        users = getattr(view, "users", None) or self.users
-        min_users = getattr(view, "min_users", None) or self.min_users
+        users = view.users or self.users
+        min_users = view.min_users if view.min_users is not None else self.min_users
         if users is None or min_users is None:
             raise ConfigError("PhraseNamer needs user ids and `min_users` (from the naming input or its own)")
         if len(users) != len(view.texts):
