@@ -23,7 +23,7 @@ import numpy as np
 
 from cliokit.backends.calls import Failure, StageUsage
 from cliokit.errors import ConfigError
-from cliokit.name import clean_name
+from cliokit.name import clean_name, task_counts
 from cliokit.progress import progress_bar
 from cliokit.text import content_runs, join_words, segment_words, stopwords, text_script
 
@@ -346,16 +346,12 @@ def _capital(text: str) -> str:
 
 def _dominant_task(view: NamingInput, c: int) -> tuple[str | None, float]:
     """The most common task label of cluster ``c`` other than ``other``, and its share of the cluster."""
-    members = np.flatnonzero(view.labels == c)
-    counts: dict[str, int] = {}
-    for i in members.tolist():
-        t = view.tasks[i]
-        if t and t != "other":
-            counts[t] = counts.get(t, 0) + 1
+    counts = task_counts(view, c)
+    counts.pop("other", None)
     if not counts:
         return None, 0.0
     task, n = min(counts.items(), key=lambda x: (-x[1], x[0]))
-    return task, n / max(1, len(members))
+    return task, n / max(1, int((view.labels == c).sum()))
 
 
 def _contains(a: str, b: str) -> bool:
