@@ -90,6 +90,8 @@ class FacetsConfig(_Section):
     """Extra facets declared by the user."""
     request_max_chars: int = Field(300, ge=20)
     """Upper bound on the length of the request and task facets."""
+    topic_max_chars: int = Field(1000, ge=50)
+    """Upper bound on the offline ``topic`` facet (the cleaned user turns that offline runs embed)."""
 
 
 class EmbedConfig(_Section):
@@ -97,8 +99,9 @@ class EmbedConfig(_Section):
 
     model: str = DEFAULT_EMBEDDER
     """Embedder: ``use-multilingual``, ``minilm``, ``hash``, ``st:NAME_OR_PATH`` or a local folder."""
-    facet: str = "request"
-    """Which facet text is embedded and clustered."""
+    facet: str = "auto"
+    """Which facet column is embedded and clustered; ``"auto"``: the facet extractor's choice
+    (a model's ``request`` summary; offline, the cleaned user turns, ``topic``)."""
     batch_size: int = Field(64, ge=1)
     """Texts per batch (does not change the output)."""
     cache_dir: str | None = None

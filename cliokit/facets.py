@@ -67,6 +67,8 @@ class FacetExtractor(Protocol):
 
     #: ``facet_source`` of every row it produces.
     source: str
+    #: The facet column that ``embed.facet = "auto"`` embeds ("": the one the run recorded).
+    embed_facet: str
 
     def key(self) -> dict[str, Any]:
         """What the fingerprint of the facets depends on."""
@@ -81,6 +83,8 @@ class FacetExtractor(Protocol):
 
 class ModelFacets:
     """Clio's facet extraction: one model call per conversation (the ``facets`` prompt)."""
+
+    embed_facet = "request"
 
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
@@ -177,7 +181,7 @@ def extract_facets(
     -------
     DataFrame
         ``conversation_id``, ``user_id``, ``request``, ``task``, ``language``, ``concerning``,
-        one column per custom facet, the computed facets, ``facet_source`` and ``facet_error``
+        one column per custom facet, any facet the extractor adds, the computed facets, ``facet_source`` and ``facet_error``
         (None where extraction worked). Failed rows keep their computed facets.
     """
     answers = extractor.extract(conversations, cfg, usage, progress)
@@ -200,11 +204,11 @@ def extract_facets(
         row.update(computed_facets(list(messages)))
         row["facet_source"] = source
         rows.append(row)
+    known = ["conversation_id", "user_id", *BUILTIN_FACETS, *(f.name for f in cfg.custom)]
+    extra = dict.fromkeys(k for a in answers if isinstance(a, dict) for k in a if k not in known)
     columns = [
-        "conversation_id",
-        "user_id",
-        *BUILTIN_FACETS,
-        *(f.name for f in cfg.custom),
+        *known,
+        *extra,  # what an extractor adds, e.g. the offline ``topic``
         *COMPUTED_FACETS,
         "facet_source",
         "facet_error",

@@ -225,7 +225,7 @@ def rename(
 class _RecordedFacets:
     """The facets a run already has: same fingerprint, so the facets stage is skipped, never recomputed."""
 
-    source = "recorded"
+    source, embed_facet = "recorded", ""
 
     def __init__(self, key: dict[str, Any], run_dir: str) -> None:
         self._key, self._run_dir = key, run_dir

@@ -131,14 +131,20 @@ class Embed(Stage):
     files = ("embeddings.npy",)
 
     def prepare(self, ctx: RunContext) -> None:
-        if ctx.cfg.embed.facet not in ctx.data["facets"].columns:
-            raise ConfigError(f"`embed.facet` must name a facet column; got {ctx.cfg.embed.facet!r}")
+        facet = ctx.cfg.embed.facet
+        if facet == "auto":
+            recorded = ctx.rundir.manifest.resolved.get("embed", {}).get("facet", "request")
+            facet = ctx.components.facets.embed_facet or recorded
+        if facet not in ctx.data["facets"].columns:
+            raise ConfigError(f"`embed.facet` must be 'auto' or name a facet column; got {facet!r}")
+        ctx.data["embed_facet"] = facet
+        ctx.rundir.manifest.resolved["embed"] = {"facet": facet}
 
     def key(self, ctx: RunContext) -> dict[str, Any]:
-        return {"facet": ctx.cfg.embed.facet, "embedder": ctx.embedder.fingerprint}
+        return {"facet": ctx.data["embed_facet"], "embedder": ctx.embedder.fingerprint}
 
     def compute(self, ctx: RunContext) -> dict[str, Any]:
-        texts = ctx.data["facets"][ctx.cfg.embed.facet].fillna("").astype(str).tolist()
+        texts = ctx.data["facets"][ctx.data["embed_facet"]].fillna("").astype(str).tolist()
         vectors = ctx.embedder.embed(
             texts, batch_size=ctx.cfg.embed.batch_size, progress=ctx.progress, cache_dir=_cache_dir(ctx)
         )
@@ -253,7 +259,7 @@ class Name(Stage):
             ctx.components.namer,
             ctx.cfg.name,
             ctx.usage_for("name"),
-            facet=ctx.cfg.embed.facet,
+            facet=ctx.data["embed_facet"],
             min_users=privacy.min_users,
             seed=derive_seed(ctx.cfg.seed, "name"),
             progress=ctx.progress,

@@ -22,6 +22,7 @@ from cliokit.offline import (
     extract_request,
     extract_task,
     strip_noise,
+    topic_text,
 )
 from cliokit.offline._lexicon import _iter_lexicon_text
 
@@ -398,3 +399,26 @@ def test_computed_facets():
     expected = {"n_turns": 2, "n_messages": 6, "user_chars": 12, "assistant_chars": 10}
     assert computed_facets(messages) == expected
     assert computed_facets([]) == {"n_turns": 0, "n_messages": 0, "user_chars": 0, "assistant_chars": 0}
+
+
+def test_topic_text_drops_what_says_nothing_about_the_topic():
+    user = (
+        "Hello there! I'm a retired teacher. How do I keep sourdough starter alive? "
+        "It smells sour after 3 days. Call me on 18618345208 please. My email is [EMAIL_ADDRESS]. Thanks!"
+    )
+    text = topic_text([{"role": "user", "content": user}, {"role": "assistant", "content": "Feed it daily."}])
+    assert text.startswith("How do I keep sourdough starter alive?")
+    assert "smells sour" in text  # context sentences stay: they carry the topic
+    for gone in ("Hello", "retired teacher", "18618345208", "EMAIL", "Thanks", "Feed it"):
+        assert gone not in text
+
+
+def test_topic_text_joins_turns_caps_and_falls_back_to_the_request():
+    turns = [
+        {"role": "user", "content": "Explain photosynthesis."},
+        {"role": "user", "content": "Also respiration."},
+    ]
+    assert topic_text(turns) == "Explain photosynthesis. Also respiration."
+    assert len(topic_text([{"role": "user", "content": "word " * 500}], max_chars=100)) <= 100
+    only_greeting = [{"role": "user", "content": "Hi!"}]
+    assert topic_text(only_greeting) == extract_request(only_greeting, max_chars=1000)

@@ -23,6 +23,7 @@ from cliokit.offline.heuristics import (
     detect_language,
     extract_request,
     extract_task,
+    topic_text,
 )
 from cliokit.offline.hierarchy import CentroidHierarchy, OfflineSteps
 from cliokit.offline.naming import PhraseNamer
@@ -44,6 +45,7 @@ __all__ = [
     "detect_language",
     "extract_request",
     "extract_task",
+    "topic_text",
     "strip_noise",
 ]
 

@@ -28,10 +28,11 @@ class OfflineFacets:
     """Facets from the extractive heuristics (:mod:`cliokit.offline.heuristics`)."""
 
     source = "heuristic:offline"
+    embed_facet = "topic"
 
     def key(self) -> dict[str, Any]:
-        """The lexicon version (every heuristic rule and cue list)."""
-        return {"kind": "offline", "lexicon": LEXICON_VERSION}
+        """The lexicon version (every heuristic rule and cue list) and the facets it adds."""
+        return {"kind": "offline", "lexicon": LEXICON_VERSION, "extra": ["topic"]}
 
     def extract(
         self, conversations: pd.DataFrame, cfg: FacetsConfig, usage: StageUsage, progress: bool | None
@@ -52,6 +53,7 @@ class OfflineFacets:
             "task": heuristics.extract_task(messages, max_chars=limit).strip()[:limit],
             "language": heuristics.detect_language(messages),
             "concerning": heuristics.concern_score(messages)[0],
+            "topic": heuristics.topic_text(messages, max_chars=cfg.topic_max_chars),
         }
         user_text = " ".join(m["content"] for m in messages if m["role"] == "user").lower()
         for facet in cfg.custom:

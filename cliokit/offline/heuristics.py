@@ -21,6 +21,7 @@ import threading
 from functools import cache
 from typing import Any
 
+from cliokit.offline._courtesy import clean_sentences
 from cliokit.offline._lexicon import (
     _BLOB,
     _CJK_CHAR,
@@ -302,6 +303,42 @@ def extract_request(messages: Messages, max_chars: int = 200) -> str:
         parts.append(gist)
         used += len(_SEPARATOR) + len(gist)
     return _SEPARATOR.join(parts)
+
+
+def topic_text(messages: Messages, max_chars: int = 1000) -> str:
+    """The user's turns without the sentences that say nothing about the topic: what offline runs embed.
+
+    Every user turn is split into sentences; greetings, thanks, self-introductions and sentences
+    holding identifiers are dropped by the general rules of :mod:`._courtesy`, the rest is passed
+    through :func:`strip_noise` and joined, and the result is cut at ``max_chars``. When nothing is
+    left, :func:`extract_request`'s text is used. On the public and synthetic sets this clusters
+    better than the request excerpt alone (``bench/bench_quality.py``, part B: Arena-Hard v2.0
+    subcategory NMI 0.662 → 0.698, synthetic subtopic NMI 0.578 → 0.609).
+
+    Parameters
+    ----------
+    messages : sequence of mapping
+        The conversation (already PII-scrubbed).
+    max_chars : int, default=1000
+        Maximum length of the result.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> topic_text([{"role": "user", "content": "Hi there! I'm a teacher. How do I grade essays fairly?"}])
+    'How do I grade essays fairly?'
+    """
+    kept = [
+        clean
+        for turn in _texts(messages, "user")
+        if turn.strip()
+        for clean in map(strip_noise, clean_sentences(_sentences(turn), _sentence_score))
+        if clean
+    ]
+    return _truncate(" ".join(kept), max_chars) if kept else extract_request(messages, max_chars)
 
 
 # --------------------------------------------------------------------------------------------

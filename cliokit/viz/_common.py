@@ -17,7 +17,7 @@ from cliokit.tables import (
 #: Computed and categorical facets that are safe to show per conversation (no text).
 BUILTIN_FACETS = ("language", "concerning", "n_turns", "n_messages", "user_chars", "assistant_chars")
 #: Per-conversation texts and identifiers: never shown in a chart, tooltip or report.
-PRIVATE_COLUMNS = ("conversation_id", "user_id", "request", "task", "facet_error", "facet_source")
+PRIVATE_COLUMNS = ("conversation_id", "user_id", "request", "topic", "task", "facet_error", "facet_source")
 #: Facets drawn with an ordered (discrete) colour scale rather than a continuous one.
 ORDINAL_FACETS = ("concerning", "n_turns")
 #: Colour of suppressed clusters and of conversations without a cluster.
