@@ -1,13 +1,15 @@
 """Per-record parsing for :mod:`cliokit.load`: JSON records, format detection, role maps and messages.
 
-Records reach a :class:`_Sink`, which runs the checks shared by every format and keeps accepted and
-rejected records as plain lists.
+Records reach a :class:`Sink`, which runs the checks shared by every format (ids, size limits, text
+cleaning, user text, duplicates) and keeps accepted and rejected records as plain lists.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -48,6 +50,17 @@ _ANTHROPIC_BLOCK_TYPES = frozenset({"tool_use", "tool_result", "image", "thinkin
 _OPENAI_PART_TYPES = frozenset({"image_url", "input_audio", "input_image", "file", "refusal"})
 _OPENAI_ONLY_ROLES = frozenset({"system", "developer", "tool", "function"})
 
+#: Appended to a message cut at a size limit (here at ``max_chars``, in :mod:`cliokit.load` at the
+#: token budget).
+TRUNCATION_MARK = " [truncated]"
+#: Line and page breaks (CR LF, CR, VT, FF, NEL) become a newline.
+_LINE_BREAKS = re.compile("\r\n?|[\x0b\x0c\x85]")
+#: The other C0 controls, DEL and the other C1 controls are removed (tab and newline are kept).
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+#: Unicode categories that show nothing: controls, format characters (zero-width space, joiners,
+#: BOM, bidi marks) and separators (spaces, line and paragraph separators).
+_INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+
 
 class Reject(Exception):
     """A record is rejected for ``reason``."""
@@ -64,6 +77,8 @@ class Sink:
         self.strict = strict
         self.max_messages = max_messages
         self.max_chars = max_chars
+        self.n_cut = 0
+        self.n_cleaned = 0
         self.ids: list[str] = []
         self.user_ids: list[str] = []
         self.messages: list[list[dict[str, str]]] = []
@@ -95,34 +110,43 @@ class Sink:
         messages: list[dict[str, str]],
         reported_id: str | None,
     ) -> None:
-        """Run the checks shared by every format, then keep or reject the conversation."""
-        n_messages = len(messages)
-        if n_messages > self.max_messages:
-            self.reject(source, record, reported_id, huge_messages(n_messages, self.max_messages))
+        """Cut the conversation to the limits and clean its text, then keep or reject it."""
+        try:
+            check_text(conversation_id, "conversation id")
+            if user_id is not None:
+                check_text(user_id, "user_id")
+        except Reject as exc:
+            self.reject(source, record, reported_id, exc.reason)
             return
-        n_chars = sum(len(m["content"]) for m in messages)
-        if n_chars > self.max_chars:
-            reason = (
-                f"huge conversation: {n_chars} characters exceeds the limit of max_chars={self.max_chars}"
-            )
-            self.reject(source, record, reported_id, reason)
-            return
-        if not any(m["role"] == "user" and m["content"] and not m["content"].isspace() for m in messages):
-            reason = "empty conversation: no user message with non-whitespace content"
+        kept = _cut(messages, self.max_messages, self.max_chars)
+        was_cut = kept is not messages
+        cleaned = [_clean(m["content"]) for m in kept]
+        final = [{"role": m["role"], "content": text} for m, (text, _) in zip(kept, cleaned, strict=True)]
+        if not any(m["role"] == "user" and m["content"] for m in final):
+            if not was_cut:
+                reason = "empty conversation: no user message with visible text"
+            else:
+                reason = (
+                    "huge conversation: no user message with visible text is left after cutting it to "
+                    f"max_messages={self.max_messages} and max_chars={self.max_chars}"
+                )
             self.reject(source, record, reported_id, reason)
             return
         first = self.seen.get(conversation_id)
         if first is not None:
-            reason = f"duplicate conversation id {conversation_id!r}: first seen at {first[0]}:{first[1]}"
+            shown = _shorten(repr(conversation_id))
+            reason = f"duplicate conversation id {shown}: first seen at {first[0]}:{first[1]}"
             self.reject(source, record, reported_id, reason)
             return
         self.seen[conversation_id] = (source, record)
+        self.n_cut += was_cut
+        self.n_cleaned += any(changed for _, changed in cleaned)
         if user_id is None:
             user_id = conversation_id
             self.n_user_id_missing += 1
         self.ids.append(conversation_id)
         self.user_ids.append(user_id)
-        self.messages.append(messages)
+        self.messages.append(final)
         self.sources.append(source)
         self.records.append(record)
 
@@ -195,7 +219,7 @@ def _json_records(data: bytes, source: str, is_json_file: bool) -> Iterator[tupl
             continue
         try:
             yield lineno, json.loads(text), None
-        except json.JSONDecodeError as exc:
+        except ValueError as exc:  # JSONDecodeError, or an integer with too many digits
             yield lineno, None, f"invalid JSON: {exc}"
         except RecursionError:
             yield lineno, None, "invalid JSON: nested too deeply"
@@ -213,9 +237,10 @@ def _parse_whole(data: bytes, offset: int, source: str, must: bool) -> Any:
         ) from exc
     try:
         return json.loads(text)
-    except json.JSONDecodeError as exc:
+    except (ValueError, RecursionError) as exc:
         if must:
-            raise InputError(f"invalid JSON array: {exc}", source) from exc
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+            raise InputError(f"invalid JSON array: {reason}", source) from exc
         return None
 
 
@@ -276,14 +301,17 @@ def _handle_record(obj: dict[str, Any], fmt: str, source: str, record: int, stem
         reported = _id_value(value, "conversation id")
         conversation_id = f"{stem}:{record}" if reported is None else reported
         if fmt == "sharegpt" or (fmt == "auto" and "conversations" in obj and "messages" not in obj):
-            messages = _parse_sharegpt(obj, sink.max_messages)
+            messages = _parse_sharegpt(obj)
         elif fmt == "auto" and "messages" not in obj:
             raise Reject("record has neither 'messages' nor 'conversations'")
         else:
-            messages = _parse_messages(obj, sink.max_messages)
+            messages = _parse_messages(obj)
         user_id = _id_value(obj.get("user_id"), "user_id")
     except Reject as exc:
         sink.reject(source, record, reported, exc.reason)
+        return
+    except RecursionError:
+        sink.reject(source, record, reported, "record is nested too deeply")
         return
     sink.accept(source, record, conversation_id, user_id, messages, reported)
 
@@ -301,8 +329,8 @@ def _id_value(value: Any, what: str) -> str | None:
     raise Reject(f"{what} must be a string or an integer; got {json_type(value)}")
 
 
-def _message_list(obj: Mapping[str, Any], key: str, max_messages: int) -> list[Any]:
-    """The non-empty message list under ``key``, within ``max_messages``."""
+def _message_list(obj: Mapping[str, Any], key: str) -> list[Any]:
+    """The non-empty message list under ``key``."""
     raw = obj.get(key)
     if raw is None:
         raise Reject(f"missing '{key}'")
@@ -310,8 +338,6 @@ def _message_list(obj: Mapping[str, Any], key: str, max_messages: int) -> list[A
         raise Reject(f"'{key}' must be a list; got {json_type(raw)}")
     if not raw:
         raise Reject(f"'{key}' is empty")
-    if len(raw) > max_messages:
-        raise Reject(huge_messages(len(raw), max_messages))
     return raw
 
 
@@ -320,13 +346,13 @@ def _system_message(obj: Mapping[str, Any]) -> list[dict[str, str]]:
     system = obj.get("system")
     if system is None:
         return []
-    text = _render_content(system, "'system'")
+    text = check_text(_render_content(system, "'system'"), "'system'")
     return [{"role": "system", "content": text}] if text.strip() else []
 
 
-def _parse_messages(obj: Mapping[str, Any], max_messages: int) -> list[dict[str, str]]:
+def _parse_messages(obj: Mapping[str, Any]) -> list[dict[str, str]]:
     """OpenAI chat and Anthropic Messages records (one parser: the layouts overlap)."""
-    raw = _message_list(obj, "messages", max_messages)
+    raw = _message_list(obj, "messages")
     out = _system_message(obj)
     for i, message in enumerate(raw, 1):
         if not isinstance(message, dict):
@@ -347,13 +373,13 @@ def _parse_messages(obj: Mapping[str, Any], max_messages: int) -> list[dict[str,
                 and all(isinstance(b, dict) and b.get("type") == "tool_result" for b in content)
             ):
                 mapped = "tool"
-        out.append({"role": mapped, "content": text})
+        out.append({"role": mapped, "content": check_text(text, f"message {i}")})
     return out
 
 
-def _parse_sharegpt(obj: Mapping[str, Any], max_messages: int) -> list[dict[str, str]]:
+def _parse_sharegpt(obj: Mapping[str, Any]) -> list[dict[str, str]]:
     """ShareGPT records: ``conversations`` of ``{"from", "value"}``."""
-    raw = _message_list(obj, "conversations", max_messages)
+    raw = _message_list(obj, "conversations")
     out = _system_message(obj)
     for i, message in enumerate(raw, 1):
         if not isinstance(message, dict):
@@ -363,7 +389,8 @@ def _parse_sharegpt(obj: Mapping[str, Any], max_messages: int) -> list[dict[str,
         if mapped is None:
             mapped = map_role(role, SHAREGPT_ROLES, f"message {i}", "from")
         value = message["value"] if "value" in message else message.get("content")
-        out.append({"role": mapped, "content": _render_content(value, f"message {i}")})
+        text = _render_content(value, f"message {i}")
+        out.append({"role": mapped, "content": check_text(text, f"message {i}")})
     return out
 
 
@@ -375,9 +402,9 @@ def map_role(role: Any, table: Mapping[str, str], where: str, key: str) -> str:
         mapped = table.get(role.strip().lower())
         if mapped is not None:
             return mapped
-        shown = repr(role)
+        shown = _shorten(repr(role))
     else:
-        shown = f"{json_type(role)} {json.dumps(role, default=str)}"
+        shown = f"{json_type(role)} {_shorten(json.dumps(role, default=str))}"
     if table is MESSAGE_ROLES:
         allowed = "system, user, assistant, tool (aliases: developer for system, function for tool)"
     else:
@@ -437,9 +464,49 @@ def render_blocks(blocks: list[Any], where: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def huge_messages(n: int, limit: int) -> str:
-    """The rejection reason for a conversation with too many messages."""
-    return f"huge conversation: {n} messages exceeds the limit of max_messages={limit}"
+def check_text(text: str, where: str) -> str:
+    """``text`` itself, or a rejection when it holds a lone surrogate (text that is not valid Unicode)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise Reject(
+            f"{where} has a lone surrogate U+{ord(text[exc.start]):04X} at character {exc.start}; "
+            "text must be valid Unicode"
+        ) from None
+    return text
+
+
+def _cut(messages: list[dict[str, str]], max_messages: int, max_chars: int) -> list[dict[str, str]]:
+    """The leading messages within both limits (the one crossing ``max_chars`` cut), or ``messages``."""
+    if len(messages) <= max_messages and sum(len(m["content"]) for m in messages) <= max_chars:
+        return messages
+    out: list[dict[str, str]] = []
+    room = max_chars
+    for message in messages[:max_messages]:
+        text = message["content"]
+        if len(text) > room:
+            if room > len(TRUNCATION_MARK):
+                out.append({**message, "content": text[: room - len(TRUNCATION_MARK)] + TRUNCATION_MARK})
+            break
+        out.append(message)
+        room -= len(text)
+    return out
+
+
+def _clean(text: str) -> tuple[str, bool]:
+    """Cleaned text ('' when nothing visible is left) and whether more than its line breaks changed."""
+    broken = _LINE_BREAKS.sub("\n", text)
+    cleaned = _CONTROLS.sub("", broken)
+    if not any(unicodedata.category(c) not in _INVISIBLE for c in cleaned):
+        cleaned = ""
+    return cleaned, cleaned != broken
+
+
+def _shorten(shown: str, limit: int = 80) -> str:
+    """``shown`` (a value as written in a reason), its middle elided when longer than ``limit``."""
+    if len(shown) <= limit:
+        return shown
+    return f"{shown[: limit // 2]}...{shown[-limit // 4 :]} ({len(shown)} characters)"
 
 
 def json_type(value: Any) -> str:

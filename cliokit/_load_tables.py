@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -12,7 +12,7 @@ from cliokit._load_formats import (
     ROW_ROLES,
     Reject,
     Sink,
-    huge_messages,
+    check_text,
     is_missing,
     load_records,
     map_role,
@@ -46,11 +46,17 @@ def load_frame(frame: pd.DataFrame, fmt: str, source: str, stem: str, is_csv: bo
             source,
         )
     keys = [str(c) for c in frame.columns]
-    records = (
-        (index, {key: plain(value) for key, value in zip(keys, values, strict=True)})
-        for index, values in enumerate(frame.itertuples(index=False, name=None), 1)
-    )
-    return load_records(records, "auto" if fmt in ("auto", "dataframe") else fmt, source, stem, sink)
+
+    def records() -> Iterator[tuple[int, dict[str, Any]]]:
+        for index, values in enumerate(frame.itertuples(index=False, name=None), 1):
+            try:
+                record = {key: plain(value) for key, value in zip(keys, values, strict=True)}
+            except RecursionError:
+                sink.reject(source, index, None, "record is nested too deeply")
+                continue
+            yield index, record
+
+    return load_records(records(), "auto" if fmt in ("auto", "dataframe") else fmt, source, stem, sink)
 
 
 def _pick(columns: Mapping[str, Any], names: Sequence[str]) -> Any:
@@ -109,9 +115,6 @@ def _load_rows(frame: pd.DataFrame, columns: Mapping[str, Any], source: str, off
             sink.reject(source, record, None, f"row {record} has no conversation_id")
             continue
         rows = groups[key]
-        if len(rows) > sink.max_messages:
-            sink.reject(source, record, key, huge_messages(len(rows), sink.max_messages))
-            continue
         if order is not None:
             keys = order
             rows = sorted(rows, key=lambda j: keys[j])
@@ -119,6 +122,9 @@ def _load_rows(frame: pd.DataFrame, columns: Mapping[str, Any], source: str, off
             messages = [_row_message(roles[j], contents[j], j + offset) for j in rows]
         except Reject as exc:
             sink.reject(source, record, key, exc.reason)
+            continue
+        except RecursionError:
+            sink.reject(source, record, key, "a message's content is nested too deeply")
             continue
         user_id = None
         if users is not None:
@@ -142,7 +148,7 @@ def _row_message(role: Any, content: Any, row: int) -> dict[str, str]:
         text = render_blocks(plain(content), f"row {row}")
     else:
         raise Reject(f"row {row} has content of unsupported type {type(content).__name__}; expected a string")
-    return {"role": mapped, "content": text}
+    return {"role": mapped, "content": check_text(text, f"row {row}")}
 
 
 def _order_keys(series: pd.Series) -> list[tuple[int, Any]]:

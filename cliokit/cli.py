@@ -1,19 +1,38 @@
 """Command line: ``cliokit run``, ``cliokit export``, ``cliokit info``.
 
-Exit codes: 0 success, 1 a cliokit error (bad input, config or backend), 2 usage error,
-130 interrupted. Logs go to stderr; ``-v`` for more, ``-q`` for warnings only.
+Every error is one line on stderr (``--debug`` adds the traceback). Exit codes:
+
+* 0 success;
+* 1 a cliokit error (bad input or config, run directory in use by another run) or an
+  unexpected one;
+* 2 usage error (bad arguments);
+* 3 a file, directory or port cannot be written to or opened (permission denied, disk full,
+  port in use);
+* 4 the model backend or embedder failed in a way retries cannot fix (bad credentials,
+  unknown model);
+* 130 interrupted (Ctrl-C);
+* 143 terminated (SIGTERM).
+
+An interrupted or terminated run records ``interrupted`` in its manifest; re-running the same
+command resumes it.
+
+Logs go to stderr; ``-v`` for more, ``-q`` for warnings only.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from types import FrameType
 from typing import Any
 
 from cliokit import __version__
-from cliokit.errors import CliokitError
+from cliokit.errors import BackendError, CliokitError, Interrupted, OutputError
 from cliokit.evals import cli as evals_cli
 from cliokit.synthetic import cli as synth_cli
 from cliokit.viz import cli as viz_cli
@@ -28,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"cliokit {__version__}")
     p.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
     p.add_argument("-q", "--quiet", action="store_true", help="warnings and errors only, no progress bars")
+    p.add_argument("--debug", action="store_true", help="show the traceback of an error")
     sub = p.add_subparsers(dest="command", required=True)
 
     r = sub.add_parser("run", help="run the whole pipeline on conversations")
@@ -216,14 +236,58 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         os.environ["CLIOKIT_DISABLE_PROGRESS_BARS"] = "1"
     try:
-        code: int = args.handler(args)
+        with _sigterm_raises():
+            code: int = args.handler(args)
         return code
-    except CliokitError as exc:
-        logger.error("%s", exc)
-        return 1
-    except KeyboardInterrupt:
-        logger.error("interrupted")
-        return 130
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - the boundary: every error, one line
+        return _fail(exc, args.debug)
+
+
+#: Exit codes by error class, first match wins (the module docstring lists them).
+EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
+    (Interrupted, 143),
+    (KeyboardInterrupt, 130),
+    (OutputError, 3),
+    (BackendError, 4),
+    (CliokitError, 1),
+    (OSError, 3),
+    (Exception, 1),
+)
+
+
+def _fail(exc: BaseException, debug: bool) -> int:
+    """Log ``exc`` in one line (with the traceback under ``--debug``); its exit code."""
+    code = next(c for cls, c in EXIT_CODES if isinstance(exc, cls))
+    if isinstance(exc, KeyboardInterrupt):
+        message = "interrupted" if code == 130 else "terminated (SIGTERM)"
+    elif isinstance(exc, CliokitError):
+        message = str(exc)
+    elif isinstance(exc, OSError):
+        message = f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc)
+    else:
+        message = f"unexpected error: {type(exc).__name__}: {exc}"
+    message = " ".join(message.split())
+    if not debug and code == 1 and not isinstance(exc, CliokitError):
+        message += " (rerun with --debug for the traceback)"
+    logger.error("%s", message, exc_info=exc if debug else None)
+    return code
+
+
+@contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """While a command runs, SIGTERM raises :class:`Interrupted` (a run then records it and stops)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise Interrupted("SIGTERM")
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -12,13 +12,31 @@ import math
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+)
 
+from cliokit._config_errors import error_line
 from cliokit.errors import ConfigError
 
 Auto = Literal["auto"]
+NonEmptyStr = Annotated[str, Field(min_length=1)]
+
+#: Smallest ``privacy.min_conversations`` / ``privacy.min_users`` a run accepts unless
+#: ``privacy.unsafe_allow_below_floor`` is true: below it a cluster of one conversation or one
+#: user can be named, which switches the privacy filter off.
+PRIVACY_FLOOR = 2
+#: Most levels a hierarchy may have above the base (``hierarchy.levels``).
+MAX_LEVELS = 10
 
 
 #: The embedder every run uses unless told otherwise (``embed.model``): multilingual USE, bundled
@@ -27,7 +45,7 @@ DEFAULT_EMBEDDER = "use-multilingual"
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class LoadConfig(_Section):
@@ -40,9 +58,9 @@ class LoadConfig(_Section):
     max_tokens: int = Field(8000, ge=64)
     """Token budget per conversation; longer ones are truncated at turn boundaries before any model."""
     max_messages: int = Field(2000, ge=1)
-    """Conversations with more messages are rejected as huge."""
+    """Longer conversations keep their first ``max_messages`` messages (cut, counted as ``cut``)."""
     max_chars: int = Field(1_000_000, ge=100)
-    """Conversations with more characters are rejected as huge."""
+    """Longer conversations keep the leading messages that fit; the one crossing the limit is cut at it."""
 
 
 class ScrubConfig(_Section):
@@ -55,6 +73,15 @@ class ScrubConfig(_Section):
     entities: tuple[str, ...] | None = None
     """Entity types to scrub (None: the measured default set in :mod:`cliokit.scrub`)."""
 
+    @field_validator("entities")
+    @classmethod
+    def _not_empty(cls, v: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if v == ():
+            raise ValueError(
+                "must be a non-empty list of entity names (`scrub.enabled = false` scrubs nothing)"
+            )
+        return v
+
 
 class CustomFacet(_Section):
     """A facet the user declares: free text, a categorical with allowed values, or a numeric scale."""
@@ -63,24 +90,31 @@ class CustomFacet(_Section):
     """Column name in ``facets.parquet`` (lowercase identifier)."""
     kind: Literal["text", "categorical", "numeric"]
     """What the answer is."""
-    question: str
+    question: NonEmptyStr
     """The question the model answers about the conversation."""
     criteria: str = ""
     """Extra instructions (text facets) or the rubric (numeric facets)."""
-    values: tuple[str, ...] = ()
+    values: tuple[NonEmptyStr, ...] = Field((), validate_default=True)
     """Allowed values (categorical facets)."""
     min_value: int = 1
     """Lowest score (numeric facets)."""
-    max_value: int = 5
+    max_value: int = Field(5, validate_default=True)
     """Highest score (numeric facets)."""
 
-    @model_validator(mode="after")
-    def _check_kind(self) -> CustomFacet:
-        if self.kind == "categorical" and len(self.values) < 2:
-            raise ValueError(f"categorical facet {self.name!r} needs at least 2 `values`")
-        if self.kind == "numeric" and self.min_value >= self.max_value:
-            raise ValueError(f"numeric facet {self.name!r} needs min_value < max_value")
-        return self
+    @field_validator("values")
+    @classmethod
+    def _categorical_values(cls, v: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        if info.data.get("kind") == "categorical" and len(set(v)) < 2:
+            raise ValueError("needs at least 2 distinct values for a categorical facet")
+        return v
+
+    @field_validator("max_value")
+    @classmethod
+    def _above_min(cls, v: int, info: ValidationInfo) -> int:
+        low = info.data.get("min_value")
+        if info.data.get("kind") == "numeric" and low is not None and v <= low:
+            raise ValueError(f"must be an int > `min_value` ({low}) for a numeric facet")
+        return v
 
 
 class FacetsConfig(_Section):
@@ -93,18 +127,27 @@ class FacetsConfig(_Section):
     topic_max_chars: int = Field(1000, ge=50)
     """Upper bound on the offline ``topic`` facet (the cleaned user turns that offline runs embed)."""
 
+    @field_validator("custom")
+    @classmethod
+    def _distinct_names(cls, v: tuple[CustomFacet, ...]) -> tuple[CustomFacet, ...]:
+        names = [f.name for f in v]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"must have distinct names ({', '.join(repeated)} repeated)")
+        return v
+
 
 class EmbedConfig(_Section):
     """Embedding facet texts."""
 
-    model: str = DEFAULT_EMBEDDER
+    model: NonEmptyStr = DEFAULT_EMBEDDER
     """Embedder: ``use-multilingual``, ``minilm``, ``hash``, ``st:NAME_OR_PATH`` or a local folder."""
-    facet: str = "auto"
+    facet: NonEmptyStr = "auto"
     """Which facet column is embedded and clustered; ``"auto"``: the facet extractor's choice
     (a model's ``request`` summary; offline, the cleaned user turns, ``topic``)."""
     batch_size: int = Field(64, ge=1)
     """Texts per batch (does not change the output)."""
-    cache_dir: str | None = None
+    cache_dir: NonEmptyStr | None = None
     """Directory for the on-disk embedding cache (None: ``RUN_DIR/cache``)."""
 
 
@@ -113,21 +156,14 @@ class ClusterConfig(_Section):
 
     method: Literal["kmeans", "hdbscan"] = "kmeans"
     """``kmeans`` (the paper's) or ``hdbscan`` (outliers become their own suppressed cluster)."""
-    k: int | Auto = "auto"
+    k: Annotated[int, Field(ge=2)] | Auto = "auto"
     """Number of base clusters, or ``auto``: data size / ``target_size``."""
-    target_size: int | Auto = "auto"
+    target_size: Annotated[int, Field(ge=2)] | Auto = "auto"
     """Target mean cluster size for ``k="auto"``; ``auto`` is sqrt(n) clipped to [10, 100]."""
     minibatch_above: int = Field(20_000, ge=1)
     """Use MiniBatchKMeans above this many conversations."""
     hdbscan_min_cluster_size: int = Field(10, ge=2)
     """HDBSCAN's ``min_cluster_size``."""
-
-    @field_validator("k", "target_size")
-    @classmethod
-    def _positive(cls, v: int | str) -> int | str:
-        if isinstance(v, int) and v < 2:
-            raise ValueError(f"must be an int >= 2 or 'auto'; got {v}")
-        return v
 
 
 class NameConfig(_Section):
@@ -136,7 +172,8 @@ class NameConfig(_Section):
     n_samples: int = Field(50, ge=1)
     """In-cluster facet texts shown to the namer (the paper's 50)."""
     n_contrast: int = Field(50, ge=0)
-    """Nearest out-of-cluster facet texts shown as contrast (the paper's 50)."""
+    """Most nearest out-of-cluster facet texts shown as contrast (the paper's 50); each cluster gets as
+    many as it shows in-cluster samples, all from clusters that pass the privacy thresholds."""
     n_keywords: int = Field(8, ge=1)
     """c-TF-IDF keywords kept per cluster."""
     offline_namer: Literal["keywords", "phrases"] = "keywords"
@@ -150,10 +187,10 @@ class NameConfig(_Section):
 class HierarchyConfig(_Section):
     """Clio's hierarchy: neighbourhoods, propose, dedupe, assign, rename, level by level."""
 
-    top_k: int | Auto = "auto"
+    top_k: Annotated[int, Field(ge=2)] | Auto = "auto"
     """Clusters wanted at the top level; ``auto`` picks, by silhouette of the base clusters'
     centroids, the best count between sqrt(base clusters)/2 and 2·sqrt(base clusters) (at most 20)."""
-    levels: int | Auto = "auto"
+    levels: Annotated[int, Field(ge=1, le=MAX_LEVELS)] | Auto = "auto"
     """Levels above the base; ``auto`` keeps the ratio between levels at or below ``max_ratio``."""
     max_ratio: float = Field(10.0, gt=1.0)
     """Largest ratio between the sizes of consecutive levels for ``levels="auto"``."""
@@ -173,6 +210,10 @@ class HierarchyConfig(_Section):
 class PrivacyConfig(_Section):
     """Privacy filter: minimum sizes at every level and the audit."""
 
+    # declared first: the threshold validators read it
+    unsafe_allow_below_floor: StrictBool = False
+    """Accept ``min_conversations`` / ``min_users`` of 1, below :data:`PRIVACY_FLOOR`: clusters of a
+    single conversation or user can then be named. Logged as a warning and shown on the report."""
     min_conversations: int | Auto = "auto"
     """Clusters with fewer conversations are suppressed; ``auto``: 0.2% of conversations in [5, 50]."""
     min_users: int | Auto = "auto"
@@ -182,6 +223,23 @@ class PrivacyConfig(_Section):
     audit_threshold: int = Field(3, ge=1, le=5)
     """Lowest acceptable audit rating (1 identifies a person, 5 fully general)."""
 
+    @field_validator("min_conversations", "min_users", mode="wrap")
+    @classmethod
+    def _floor(cls, v: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> int | str:
+        unsafe = info.data.get("unsafe_allow_below_floor", False)
+        try:
+            out: int | str | None = handler(v)
+        except ValidationError:  # not an int nor 'auto': the message below says what is
+            out = None
+        if out is None or (isinstance(out, int) and out < (1 if unsafe else PRIVACY_FLOOR)):
+            raise ValueError(
+                "must be an int >= 1 or 'auto'"
+                if unsafe
+                else f"must be an int >= {PRIVACY_FLOOR} or 'auto' (lower values switch the privacy "
+                "filter off; `privacy.unsafe_allow_below_floor = true` allows 1)"
+            )
+        return out
+
 
 class ProjectConfig(_Section):
     """2-D projection of conversation embeddings for the map."""
@@ -190,7 +248,7 @@ class ProjectConfig(_Section):
     """``umap`` (the paper's; seeded, cosine, min_dist 0), ``pca`` (fast, for tests) or ``none``."""
     n_neighbors: int = Field(15, ge=2)
     """UMAP ``n_neighbors``."""
-    min_dist: float = Field(0.0, ge=0.0)
+    min_dist: float = Field(0.0, ge=0.0, le=1.0)
     """UMAP ``min_dist``."""
 
 
@@ -240,13 +298,13 @@ DEFAULT_PRICES: dict[str, ModelPrice] = {
 class BackendConfig(_Section):
     """The model backend: provider, models per task, limits, cache, batching and prices."""
 
-    name: str = "offline"
+    name: NonEmptyStr = "offline"
     """``offline`` (heuristic, no model), ``anthropic``, ``openai`` (any OpenAI-compatible server)."""
     model: str = ""
     """Model id for every task (empty: the backend's per-task defaults)."""
-    models: dict[str, str] = Field(default_factory=dict)
+    models: dict[str, NonEmptyStr] = Field(default_factory=dict)
     """Per-task model ids, e.g. ``{facets = "claude-haiku-4-5"}``; wins over ``model``."""
-    base_url: str | None = None
+    base_url: str | None = Field(None, pattern=r"^https?://\S+$")
     """Server URL (None: the SDK's default, or ``ANTHROPIC_BASE_URL`` / ``OPENAI_BASE_URL``)."""
     max_concurrency: int = Field(8, ge=1)
     """Requests in flight at once (does not change outputs)."""
@@ -260,7 +318,7 @@ class BackendConfig(_Section):
     """Retries of a call after 429, 5xx, overload or a timeout, with exponential backoff and jitter."""
     cache: bool = True
     """Keep every successful answer in a response cache, so a re-run makes no repeated call."""
-    cache_dir: str | None = None
+    cache_dir: NonEmptyStr | None = None
     """Folder of the response cache (None: ``RUN_DIR/cache``); share one across runs to reuse answers."""
     prompt_caching: bool = True
     """Mark each stage's shared prompt prefix for the provider's prompt cache (Anthropic)."""
@@ -275,17 +333,17 @@ class BackendConfig(_Section):
     """Tasks sent as batches when ``batch`` is on."""
     batch_poll_s: float = Field(30.0, ge=0)
     """Seconds between batch status checks."""
-    prices: dict[str, ModelPrice] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
+    prices: dict[NonEmptyStr, ModelPrice] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
     """USD per million tokens by model id prefix, merged over the defaults; unpriced calls are counted."""
     batch_discount: float = Field(0.5, gt=0, le=1)
     """Price multiplier for batch answers."""
 
-    @field_validator("models")
+    @field_validator("models", "batch_tasks")
     @classmethod
-    def _known_tasks(cls, v: dict[str, str]) -> dict[str, str]:
+    def _known_tasks(cls, v: dict[str, str] | tuple[str, ...]) -> dict[str, str] | tuple[str, ...]:
         unknown = sorted(set(v) - set(TASKS))
         if unknown:
-            raise ValueError(f"unknown task(s) {unknown}; tasks are {list(TASKS)}")
+            raise ValueError(f"must name tasks among {', '.join(TASKS)} (unknown task(s): {unknown})")
         return v
 
     @field_validator("prices")
@@ -293,19 +351,11 @@ class BackendConfig(_Section):
     def _merge_default_prices(cls, v: dict[str, ModelPrice]) -> dict[str, ModelPrice]:
         return {**DEFAULT_PRICES, **v}
 
-    @field_validator("batch_tasks")
-    @classmethod
-    def _known_batch_tasks(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = sorted(set(v) - set(TASKS))
-        if unknown:
-            raise ValueError(f"unknown task(s) {unknown}; tasks are {list(TASKS)}")
-        return v
-
 
 class Config(_Section):
     """Everything a run needs. Build from keywords or :meth:`from_toml`."""
 
-    seed: int = 0
+    seed: int = Field(0, ge=0)
     """One seed per run; per-stage seeds are derived from it."""
     keep_text: bool = False
     """Also write the (scrubbed, truncated) conversations to the run directory."""
@@ -333,15 +383,18 @@ class Config(_Section):
 
     @classmethod
     def build(cls, data: Mapping[str, Any] | None = None, source: str = "config") -> Config:
-        """Validate a nested mapping, turning pydantic's errors into one clear :class:`ConfigError`."""
+        """Validate a nested mapping, turning pydantic's errors into one clear :class:`ConfigError`.
+
+        Each invalid setting gives one line naming the setting, what it allows and the value given,
+        e.g. "`hierarchy.levels` must be an int in [1, 10] or 'auto'; got 0."
+        """
         try:
             return cls.model_validate(dict(data or {}))
         except ValidationError as exc:
-            lines = []
-            for err in exc.errors():
-                field = ".".join(str(p) for p in err["loc"])
-                lines.append(f"`{field}`: {err['msg']}; got {err.get('input')!r}")
-            raise ConfigError(f"invalid {source}:\n  " + "\n  ".join(lines)) from None
+            lines = list(dict.fromkeys(error_line(err, cls) for err in exc.errors()))
+            if len(lines) == 1:
+                raise ConfigError(f"invalid {source}: {lines[0]}") from None
+            raise ConfigError(f"invalid {source} ({len(lines)} errors):\n  " + "\n  ".join(lines)) from None
 
     def replace(self, **changes: Any) -> Config:
         """A copy with nested changes, e.g. ``cfg.replace(cluster={"k": 10})``."""

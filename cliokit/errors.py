@@ -49,3 +49,36 @@ class MissingDependencyError(CliokitError, ImportError):
         pip = f'pip install "cliokit[{extra}]"' if extra else f"pip install {package}"
         why = f" for {purpose}" if purpose else ""
         super().__init__(f"{package} is required{why}; install it with: {pip}")
+
+
+class OutputError(CliokitError, OSError):
+    """A file, directory or port cliokit must write to or listen on is unusable.
+
+    Raised for permission errors, a full disk or a busy port; an :class:`OSError`, so
+    ``except OSError`` keeps working.
+
+    Parameters
+    ----------
+    target : str or path-like
+        The file, directory or ``host:port``.
+    reason : str
+        What went wrong (the operating system's message).
+    action : str, default="write"
+        What cliokit tried to do, for the message: ``cannot {action} {target}: {reason}``.
+    errno : int, optional
+        The operating system's error number.
+    """
+
+    def __init__(self, target: object, reason: str, action: str = "write", errno: int | None = None) -> None:
+        self.target = str(target)
+        self.reason = reason
+        super().__init__(f"cannot {action} {target}: {reason}")
+        self.errno = errno
+
+
+class RunLockedError(CliokitError):
+    """Another process is running into the same run directory."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """The process was asked to stop (the CLI raises it on SIGTERM); a run records ``interrupted``."""

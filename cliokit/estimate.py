@@ -1,7 +1,8 @@
 """Expected calls, tokens and cost of a run, computed before anything is spent.
 
 Facet extraction is estimated from the conversations themselves (every prompt is rendered and
-measured with :func:`cliokit.load.estimate_tokens`, a script-aware heuristic, not a tokenizer).
+counted with :func:`cliokit.load.estimate_tokens`, the ``o200k_base`` BPE tokenizer: exact for
+GPT-4o-family models, an estimate for Claude, whose tokenizer is not public).
 Later stages depend on answers not yet written, so they use the resolved cluster counts and the
 typical answer lengths in :data:`ASSUMED_TOKENS`. Repair retries, 429 retries and prompt-cache
 discounts are not included, so real costs can be somewhat lower (cache reads) or higher (repairs).
@@ -91,7 +92,8 @@ def estimate_run(
     rows = [_row("facets", models["facets"], n, facet_in, facet_out, cfg)]
 
     k = resolve_k(n, cfg.cluster)
-    shown = min(cfg.name.n_samples, max(1, n // max(1, k))) + cfg.name.n_contrast
+    samples = min(cfg.name.n_samples, max(1, n // max(1, k)))
+    shown = samples + min(cfg.name.n_contrast, samples)  # contrast scales with the samples shown
     rows.append(
         _row(
             "name_cluster",

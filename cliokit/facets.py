@@ -18,7 +18,7 @@ import pandas as pd
 from cliokit.backends.base import Backend, ModelRequest
 from cliokit.backends.calls import Failure, StageUsage, ask
 from cliokit.config import CustomFacet, FacetsConfig
-from cliokit.prompts import FACETS, facet_tag, render_custom_facets, tag
+from cliokit.prompts import FACETS, clean_label, facet_tag, read_int, render_custom_facets, tag
 from cliokit.text import role_texts
 
 logger = logging.getLogger(__name__)
@@ -116,40 +116,82 @@ def _custom_value(facet: CustomFacet, raw: str | None) -> Any:
     if raw is None:
         raise ValueError(f"missing <facet name={facet.name!r}>")
     value = raw.strip()
-    if value.lower() in _UNKNOWN:
+    if clean_label(value).lower() in _UNKNOWN:
         return None
     if facet.kind == "categorical":
         for allowed in facet.values:
-            if value.lower().strip(" .") == allowed.lower():
+            if clean_label(value).lower() == allowed.lower():
                 return allowed
         raise ValueError(f"facet {facet.name!r} answered {value!r}, not one of {list(facet.values)}")
     if facet.kind == "numeric":
-        m = re.search(r"-?\d+", value)
-        if m is None or not facet.min_value <= int(m.group()) <= facet.max_value:
+        number = read_int(value, facet.min_value, facet.max_value)
+        if number is None:
             raise ValueError(
                 f"facet {facet.name!r} must be {facet.min_value}..{facet.max_value}; got {value!r}"
             )
-        return int(m.group())
+        return number
     return value
 
 
+def language_code(answer: str | None) -> str:
+    """The ISO 639-1 code of a language answer, or ``"und"`` when it names no language.
+
+    The answer may be a code or locale tag (``en``, ``eng``, ``en-US``, ``pt_BR``, ``zh-Hans``)
+    or a language's name in English or in the language itself (``English``, ``Español``,
+    ``日本語``, ``Chinese (Simplified)``), read with ``langcodes`` and normalised as CLDR does
+    (``iw`` → ``he``, Mandarin → ``zh``; a language without a 639-1 code keeps its 639-3 code).
+
+    Examples
+    --------
+    >>> [language_code(a) for a in ["en-US", "pt_BR", "Español", "日本語", "Chinese (Simplified)", "?"]]
+    ['en', 'pt', 'es', 'ja', 'zh', 'und']
+    """
+    text = clean_label(answer or "")
+    for part in [text, *re.split(r"[()/,;]|\band\b", text)]:
+        part = part.strip()
+        if part and part.lower() not in _UNKNOWN:
+            code = _language(part)
+            if code:
+                return code
+    return "und"
+
+
+def _language(text: str) -> str | None:
+    """The language a tag or a language name denotes (CLDR-normalised, macrolanguage), or None."""
+    import langcodes
+
+    try:
+        lang: langcodes.Language | None = langcodes.Language.get(text.replace("_", "-"))
+    except ValueError:  # LanguageTagError: not a tag
+        lang = None
+    if lang is None or not lang.is_valid() or lang.language is None:
+        try:
+            lang = langcodes.find(text)
+        except LookupError:
+            return None
+    code = langcodes.Language.get(lang.language or "und").prefer_macrolanguage().language
+    return code if code and re.fullmatch("[a-z]{2,3}", code) else None
+
+
 def parse_facets(text: str, custom: Sequence[CustomFacet] = (), max_chars: int = 300) -> dict[str, Any]:
-    """Read a facets answer; raises ``ValueError`` for missing tags or a concerning score outside 1–5."""
+    """Read a facets answer; raises ``ValueError`` for missing tags or a concerning score outside 1–5.
+
+    Tags are read as :func:`cliokit.prompts.tag` reads them, the score as
+    :func:`cliokit.prompts.read_int` does and the language with :func:`language_code`.
+    """
     request = tag(text, "request")
     task = tag(text, "task")
     if not request:
         raise ValueError("missing <request>")
     concerning_raw = tag(text, "concerning")
-    m = re.fullmatch(r"\s*([0-9]+)\s*(?:/\s*5)?\.?\s*", concerning_raw or "")
-    if m is None or not 1 <= int(m.group(1)) <= 5:
+    concerning = read_int(concerning_raw, 1, 5)
+    if concerning is None:
         raise ValueError(f"<concerning> must be an integer 1-5; got {concerning_raw!r}")
-    lang_raw = (tag(text, "language") or "").strip().lower()
-    lang = re.match(r"[a-z]{2,3}\b", lang_raw)
     out: dict[str, Any] = {
         "request": request[:max_chars],
         "task": (task or "")[:max_chars],
-        "language": lang.group() if lang else "und",
-        "concerning": int(m.group(1)),
+        "language": language_code(tag(text, "language")),
+        "concerning": concerning,
     }
     for facet in custom:
         out[facet.name] = _custom_value(facet, facet_tag(text, facet.name))
@@ -181,8 +223,9 @@ def extract_facets(
     -------
     DataFrame
         ``conversation_id``, ``user_id``, ``request``, ``task``, ``language``, ``concerning``,
-        one column per custom facet, any facet the extractor adds, the computed facets, ``facet_source`` and ``facet_error``
-        (None where extraction worked). Failed rows keep their computed facets.
+        one column per custom facet, any facet the extractor adds, the computed facets,
+        ``facet_source`` and ``facet_error`` (None where extraction worked). Failed rows keep
+        their computed facets.
     """
     answers = extractor.extract(conversations, cfg, usage, progress)
     source = extractor.source

@@ -29,7 +29,18 @@ from cliokit.config import HierarchyConfig
 from cliokit.name import parse_name, unique_names
 from cliokit.offline.hierarchy import dedupe_names, propose_names
 from cliokit.privacy import PrivacyFilter
-from cliokit.prompts import ASSIGN, DEDUPE, PROPOSE, RENAME, bullet_list, tag, tags
+from cliokit.prompts import (
+    ASSIGN,
+    DEDUPE,
+    PROPOSE,
+    RENAME,
+    after_scratchpad,
+    bullet_list,
+    clean_label,
+    list_items,
+    tag,
+    tags,
+)
 from cliokit.result import assemble_clusters
 from cliokit.text import parent_keywords
 
@@ -50,20 +61,32 @@ class LevelResult:
 
 
 def parse_categories(text: str) -> list[str]:
-    """Category names from ``<answer><category>..</category>..</answer>``; ``ValueError`` if none."""
+    """Category names from ``<answer><category>..</category>..</answer>``; ``ValueError`` if none.
+
+    Without ``<category>`` tags, the items of a numbered or bulleted list are read instead (or,
+    inside ``<answer>``, its lines). Names are cleaned with :func:`cliokit.prompts.clean_label`.
+    """
     answer = tag(text, "answer")
-    names = tags(answer if answer is not None else text, "category")
+    scope = answer if answer is not None else after_scratchpad(text)
+    names = tags(scope, "category") or list_items(scope)
+    if not names and answer is not None:
+        names = answer.splitlines()
+    names = [n for n in map(clean_label, names) if n]
     if not names:
-        raise ValueError("no <category> in the answer")
+        raise ValueError("no <category> (or list of categories) in the answer")
     return names
 
 
 def parse_assignment(text: str) -> str:
-    """The chosen category name from ``<answer>..</answer>``; ``ValueError`` if missing."""
+    """The chosen category name from ``<answer>..</answer>`` (or one line after the scratchpad)."""
     answer = tag(text, "answer")
-    if not answer:
+    if answer is None:
+        lines = after_scratchpad(text).strip().splitlines()
+        answer = lines[0] if len(lines) == 1 else ""
+    choice = clean_label(answer)
+    if not choice:
         raise ValueError("missing <answer>")
-    return answer
+    return choice
 
 
 def _child_text(name: str, description: str | None) -> str:

@@ -1,4 +1,4 @@
-"""Load conversations from JSON Lines, JSON, parquet, CSV or a DataFrame into one canonical table.
+r"""Load conversations from JSON Lines, JSON, parquet, CSV or a DataFrame into one canonical table.
 
 Every input ends up as one row per conversation with ``conversation_id``, ``user_id``, ``messages``
 (a list of ``{"role", "content"}`` dicts, roles exactly ``system``/``user``/``assistant``/``tool``),
@@ -6,6 +6,15 @@ Every input ends up as one row per conversation with ``conversation_id``, ``user
 what is wrong, and ``n_read == len(conversations) + len(rejected)`` always holds. Problems with a
 whole input (a missing file, an unreadable file, a table without the needed columns) raise
 :class:`~cliokit.errors.InputError`.
+
+Text that is not valid Unicode (a lone surrogate, e.g. an escaped ``"\ud800"`` in JSON) rejects its
+record. Accepted text is cleaned: line and page breaks (CR LF, CR, VT, FF, U+0085) become ``\n``,
+the other control characters (C0, DEL, C1) except tab are removed, and a message with nothing
+visible left (only whitespace, controls or format characters such as U+200B) gets empty content.
+A conversation with no user message with visible text is rejected. Conversations over
+``max_messages`` messages or ``max_chars`` characters are cut, not rejected: the leading messages
+within both limits are kept and the message that crosses ``max_chars`` is cut at it and marked
+``" [truncated]"``.
 
 Supported layouts (``format=``):
 
@@ -39,7 +48,7 @@ from typing import Any
 
 import pandas as pd
 
-from cliokit._load_formats import Sink, load_json_bytes, plain
+from cliokit._load_formats import TRUNCATION_MARK, Sink, load_json_bytes, plain
 from cliokit._load_tables import load_frame
 from cliokit.errors import ConfigError, InputError
 from cliokit.text import estimate_tokens
@@ -63,12 +72,10 @@ ROLES: tuple[str, ...] = ("system", "user", "assistant", "tool")
 _JSON_SUFFIXES = frozenset({".jsonl", ".json", ".ndjson", ".jsonlines"})
 _TABLE_SUFFIXES = frozenset({".parquet", ".pq", ".csv", ".tsv"})
 
-_TRUNCATION_MARK = " [truncated]"
-
 
 @dataclass(frozen=True)
 class LoadResult:
-    """What :func:`load_conversations` read.
+    r"""What :func:`load_conversations` read.
 
     Attributes
     ----------
@@ -85,6 +92,11 @@ class LoadResult:
         The resolved format (``"mixed"`` when a list of inputs resolved to different formats).
     n_user_id_missing : int
         Accepted conversations without a ``user_id``; their user id is the conversation id.
+    n_cut : int
+        Accepted conversations cut to ``max_messages`` or ``max_chars``.
+    n_cleaned : int
+        Accepted conversations whose text lost control characters or had an invisible-only message
+        emptied (line breaks made ``\n`` do not count).
     """
 
     conversations: pd.DataFrame
@@ -92,6 +104,8 @@ class LoadResult:
     n_read: int
     format: str
     n_user_id_missing: int
+    n_cut: int
+    n_cleaned: int
 
 
 # --------------------------------------------------------------------------------------------
@@ -119,9 +133,10 @@ def load_conversations(
     strict : bool, default=False
         Raise :class:`~cliokit.errors.InputError` at the first rejected record.
     max_messages : int, default=2000
-        Conversations with more messages are rejected as huge.
+        Longer conversations keep their first ``max_messages`` messages.
     max_chars : int, default=1_000_000
-        Conversations with more characters of content in total are rejected as huge.
+        Conversations with more characters of content in total keep the leading messages that fit;
+        the message that crosses the limit is cut at it (marked ``" [truncated]"``).
 
     Returns
     -------
@@ -164,13 +179,17 @@ def load_conversations(
         n_read=len(conversations) + len(rejected),
         format=resolved,
         n_user_id_missing=sink.n_user_id_missing,
+        n_cut=sink.n_cut,
+        n_cleaned=sink.n_cleaned,
     )
     logger.info(
-        "loaded %d conversations from %s (format %s, %d rejected)",
+        "loaded %d conversations from %s (format %s, %d rejected, %d cut to the size limits, %d cleaned)",
         len(result.conversations),
         label,
         resolved,
         len(result.rejected),
+        result.n_cut,
+        result.n_cleaned,
     )
     if len(result.rejected):
         logger.warning(
@@ -251,7 +270,10 @@ def messages_text(messages: Iterable[Mapping[str, Any]], roles: str | Iterable[s
 
 
 def write_rejected(rejected: pd.DataFrame, path: str | os.PathLike[str]) -> None:
-    """Write rejected records as UTF-8 JSON Lines, atomically.
+    r"""Write rejected records as JSON Lines in ASCII, atomically.
+
+    Every character outside ASCII is written as its JSON escape (``\u00e9``, a lone surrogate as
+    ``\ud800``), so any text can be written and no reader splits a line at U+0085 or U+2028.
 
     Parameters
     ----------
@@ -270,10 +292,10 @@ def write_rejected(rejected: pd.DataFrame, path: str | os.PathLike[str]) -> None
     lines = []
     for row in rejected.itertuples(index=False, name=None):
         obj = {col: _json_safe(value) for col, value in zip(columns, row, strict=True)}
-        lines.append(json.dumps(obj, ensure_ascii=False))
+        lines.append(json.dumps(obj, ensure_ascii=True))
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        with os.fdopen(fd, "w", encoding="ascii", newline="\n") as fh:
             for line in lines:
                 fh.write(line)
                 fh.write("\n")
@@ -311,15 +333,16 @@ def _load_one(item: str | os.PathLike[str] | pd.DataFrame, fmt: str, sink: Sink)
 
 def _load_path(path: str | os.PathLike[str], fmt: str, sink: Sink) -> str:
     """Load one file into ``sink``; return its resolved format."""
-    source = os.fsdecode(path)
+    p = Path(os.fsdecode(path))
+    source = _printable(os.fsdecode(path))
     if fmt == "dataframe":
         raise ConfigError(f"format 'dataframe' needs a pandas DataFrame, got the path {source!r}")
-    p = Path(source)
     if not p.exists():
         raise InputError("file not found", source)
     if p.is_dir():
         raise InputError("is a directory, not a file", source)
     stem, suffix = _split_name(p)
+    stem = _printable(stem)
     if suffix in _TABLE_SUFFIXES:
         frame = _read_table(p, suffix, source)
         is_csv = suffix in (".csv", ".tsv")
@@ -337,6 +360,11 @@ def _load_path(path: str | os.PathLike[str], fmt: str, sink: Sink) -> str:
         raise ConfigError(f"format 'rows' needs a .parquet, .csv or .tsv file or a DataFrame; got {source!r}")
     data = _read_bytes(p, source)
     return load_json_bytes(data, fmt, source, stem, suffix == ".json", sink)
+
+
+def _printable(name: str) -> str:
+    r"""A file name that is valid Unicode: undecodable bytes (lone surrogates) as ``\udcXX`` escapes."""
+    return name.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _split_name(path: Path) -> tuple[str, str]:
@@ -438,7 +466,7 @@ def _cut_text(text: str, max_tokens: int) -> str:
     """Cut ``text`` so that it plus the truncation mark fits ``max_tokens``, at whitespace if possible."""
     if estimate_tokens(text) <= max_tokens:
         return text
-    budget = max(1, max_tokens - estimate_tokens(_TRUNCATION_MARK))
+    budget = max(1, max_tokens - estimate_tokens(TRUNCATION_MARK))
     lo, hi = 0, len(text)
     while lo < hi:
         mid = (lo + hi + 1) // 2
@@ -453,4 +481,4 @@ def _cut_text(text: str, max_tokens: int) -> str:
                 cut = i
                 break
     head = text[:cut].rstrip() or text[: max(lo, 1)]
-    return head + _TRUNCATION_MARK
+    return head + TRUNCATION_MARK

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ import pandas as pd
 from cliokit.backends.base import Backend
 from cliokit.backends.calls import Failure, StageUsage, ask
 from cliokit.config import NameConfig
-from cliokit.prompts import NAME_CLUSTER, bullet_list, tag
+from cliokit.prompts import NAME_CLUSTER, bullet_list, clean_label, tag
 from cliokit.text import tokenize
 
 logger = logging.getLogger(__name__)
@@ -73,13 +74,23 @@ def cluster_keywords(
 
 
 def contrast_indices(
-    embeddings: np.ndarray, labels: np.ndarray, centroid: np.ndarray, cluster: int, n: int
+    embeddings: np.ndarray,
+    labels: np.ndarray,
+    centroid: np.ndarray,
+    cluster: int,
+    n: int,
+    allowed: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Indices of the ``n`` out-of-cluster rows nearest to ``centroid`` (cosine), nearest first."""
+    """Indices of the ``n`` out-of-cluster rows nearest to ``centroid`` (cosine), nearest first.
+
+    ``allowed`` (boolean, one per row) limits the choice to its true rows.
+    """
     if n <= 0:
         return np.empty(0, dtype=np.int64)
     sims = embeddings @ centroid
     sims[labels == cluster] = -np.inf
+    if allowed is not None:
+        sims[~allowed] = -np.inf
     n = min(n, int(np.isfinite(sims).sum()))
     if n == 0:
         return np.empty(0, dtype=np.int64)
@@ -104,7 +115,9 @@ class NamingInput:
 
     ``texts`` are the embedded facet texts, ``tasks`` the task facets, ``centres`` the clusters'
     L2-normalised centroids, ``keywords`` each cluster's ``(term, weight)`` pairs, ``users`` the
-    user id of each conversation and ``min_users`` the privacy threshold a term must meet.
+    user id of each conversation, ``min_users`` the privacy threshold a term must meet and
+    ``suppressed`` (one per cluster) the clusters below the privacy thresholds (and the outliers),
+    whose conversations no namer may show, not even as contrast.
     """
 
     texts: list[str]
@@ -117,6 +130,7 @@ class NamingInput:
     seed: int
     users: list[str] = field(default_factory=list)
     min_users: int | None = None
+    suppressed: np.ndarray | None = None
 
 
 class Namer(Protocol):
@@ -153,11 +167,15 @@ class ModelNamer:
     ) -> list[tuple[str, str] | Failure]:
         rng = np.random.default_rng(view.seed)
         model = self.backend.model_id("name_cluster")
+        shown = None if view.suppressed is None else ~view.suppressed[view.labels]
         requests = []
         for c in clusters:
             members = np.flatnonzero(view.labels == c)
             samples = _unique_sample(view.texts, members, view.cfg.n_samples, rng)
-            nearest = contrast_indices(view.embeddings, view.labels, view.centres[c], c, view.cfg.n_contrast)
+            # One contrast text per in-cluster text shown, as Clio's 50 + 50: a 5-conversation
+            # cluster gets 5, so the contrast never outweighs what the name must describe.
+            n_contrast = min(view.cfg.n_contrast, len(samples))
+            nearest = contrast_indices(view.embeddings, view.labels, view.centres[c], c, n_contrast, shown)
             requests.append(
                 NAME_CLUSTER.request(
                     f"cluster-{c}",
@@ -177,18 +195,34 @@ def task_counts(view: NamingInput, cluster: int) -> Counter[str]:
 
 
 def parse_name(text: str) -> tuple[str, str]:
-    """``(name, description)`` from a naming answer; raises ``ValueError`` if either is missing."""
+    """``(name, description)`` from a naming answer; raises ``ValueError`` if either is missing.
+
+    The name comes from ``<name>`` or, failing that, from a last ``Name: ...`` line (a line
+    that is then left out of the summary); see :func:`cliokit.prompts.tag` for the tags read.
+    """
     name, summary = tag(text, "name"), tag(text, "summary")
+    if name is None:
+        lines = _NAME_LINE.findall(text)
+        name = lines[-1] if lines else None
+        summary = _NAME_LINE.sub("", summary or "").strip()
     if not name or not summary:
         raise ValueError("missing <name> or <summary>")
     return clean_name(name), summary
 
 
+_NAME_LINE = re.compile(
+    r"^[#*_\s]*(?:(?:cluster|group|category)\s+)?name[*_\s]*[:：][*_\s]*(.+)$", re.I | re.M
+)
+
+
 def clean_name(name: str) -> str:
-    """A name without surrounding quotes or a final full stop; ``ValueError`` if over 200 characters."""
-    name = name.strip().strip("\"'").rstrip(".")
-    if len(name) > 200:
-        raise ValueError("name longer than 200 characters")
+    """A name without the marks models wrap it in (:func:`cliokit.prompts.clean_label`).
+
+    Raises ``ValueError`` if nothing is left or it is over 200 characters.
+    """
+    name = clean_label(name)
+    if not name or len(name) > 200:
+        raise ValueError(f"a name must have 1 to 200 characters; got {len(name)}")
     return name
 
 
@@ -230,8 +264,9 @@ def name_clusters(
 ) -> pd.DataFrame:
     """Names, descriptions and keywords of the base clusters.
 
-    Clusters marked in ``suppressed`` are neither shown to the namer nor given text. ``min_users``
-    is the resolved privacy threshold: a keyword must be used by that many distinct users.
+    Clusters marked in ``suppressed`` are neither named, nor given text, nor shown as contrast
+    for other clusters. ``min_users`` is the resolved privacy threshold: a keyword must be used
+    by that many distinct users.
 
     Returns
     -------
@@ -253,6 +288,7 @@ def name_clusters(
         seed=seed,
         users=users,
         min_users=min_users,
+        suppressed=np.asarray(suppressed, dtype=bool),
     )
     visible = [c for c in range(len(centres)) if not suppressed[c]]
     by_cluster: dict[int, Any] = dict(zip(visible, namer.name(view, visible, usage, progress), strict=True))

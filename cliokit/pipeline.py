@@ -101,6 +101,11 @@ def run(
     -------
     ClioResult
 
+    Raises
+    ------
+    RunLockedError
+        When another run is writing into ``out``.
+
     Examples
     --------
     >>> import cliokit  # doctest: +SKIP
@@ -115,61 +120,55 @@ def run(
     if isinstance(embedder, str):
         cfg = cfg.replace(embed={"model": embedder})
     rd = RunDir(Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="cliokit-run-")))
-    backend_obj = backend if isinstance(backend, Backend) else get_backend(cfg.backend.name, cfg.backend)
-    embedder_obj = embedder if isinstance(embedder, Embedder) else get_embedder(cfg.embed.model)
-    name_embedder = embedder_obj if embedder_obj.embeds_new_texts else get_embedder(cfg.embed.model)
-    parts = default_components(backend_obj, cfg, name_embedder)
-    parts = Components(
-        facets or parts.facets, namer or parts.namer, hierarchy or parts.hierarchy, parts.auditor
-    )
-    m = rd.manifest
-    m.status, m.error, m.notes = "running", None, []
-    m.config = cfg.model_dump(mode="json")
-    m.backend = {**backend_obj.describe(), "models": {t: backend_obj.model_id(t) for t in TEMPLATES}}
-    m.embedder = embedder_obj.describe()
-    m.components = {
-        "facets": parts.facets.key(),
-        "namer": parts.namer.key(),
-        "hierarchy": parts.hierarchy.key(),
-        "auditor": parts.auditor.key() if parts.auditor is not None else None,
-        "name_embedder": name_embedder.describe(),
-    }
-    m.prompts = prompt_hashes()
-    m.versions = package_versions()
-    m.environment = environment()
-    if backend_obj.heuristic:
-        m.notes.append(OFFLINE_NOTE)
-    rd.save()
-    ctx = RunContext(cfg, rd, parts, embedder_obj, progress=cfg.progress)
-    pipeline = [
-        stages.Load(data),
-        stages.Facets(),
-        stages.Embed(),
-        stages.Project(),
-        stages.Cluster(),
-        stages.Name(),
-        stages.Hierarchy(name_embedder),
-    ]
-    own_policy = backend_obj.policy is None  # a policy the caller set stays theirs
-    if own_policy:
-        backend_obj.policy = call_policy(backend_obj, cfg.backend, rd.path)
-    try:
-        run_stages(pipeline, ctx)
-    except BaseException as exc:
-        m.status = "failed"
-        m.error = f"{type(exc).__name__}: {exc}"
+    with rd.running() as m:  # the directory's lock; status complete, failed or interrupted on exit
+        backend_obj = backend if isinstance(backend, Backend) else get_backend(cfg.backend.name, cfg.backend)
+        embedder_obj = embedder if isinstance(embedder, Embedder) else get_embedder(cfg.embed.model)
+        name_embedder = embedder_obj if embedder_obj.embeds_new_texts else get_embedder(cfg.embed.model)
+        parts = default_components(backend_obj, cfg, name_embedder)
+        parts = Components(
+            facets or parts.facets, namer or parts.namer, hierarchy or parts.hierarchy, parts.auditor
+        )
+        m.notes = []
+        m.config = cfg.model_dump(mode="json")
+        m.backend = {**backend_obj.describe(), "models": {t: backend_obj.model_id(t) for t in TEMPLATES}}
+        m.embedder = embedder_obj.describe()
+        m.components = {
+            "facets": parts.facets.key(),
+            "namer": parts.namer.key(),
+            "hierarchy": parts.hierarchy.key(),
+            "auditor": parts.auditor.key() if parts.auditor is not None else None,
+            "name_embedder": name_embedder.describe(),
+        }
+        m.prompts = prompt_hashes()
+        m.versions = package_versions()
+        m.environment = environment()
+        if backend_obj.heuristic:
+            m.notes.append(OFFLINE_NOTE)
         rd.save()
-        raise
-    finally:
-        if own_policy and backend_obj.policy is not None:
-            if backend_obj.policy.cache is not None:
-                backend_obj.policy.cache.close()
-            backend_obj.policy = None
-    m.usage["total"] = total_usage({k: v for k, v in m.usage.items() if k not in ("total", "this_run")})
-    # stages skipped on a resume keep the usage that produced their outputs; this run's own calls:
-    m.usage["this_run"] = total_usage({k: u.as_dict() for k, u in ctx.usage.items()})
-    m.status = "complete"
-    rd.save()
+        ctx = RunContext(cfg, rd, parts, embedder_obj, progress=cfg.progress)
+        pipeline = [
+            stages.Load(data),
+            stages.Facets(),
+            stages.Embed(),
+            stages.Project(),
+            stages.Cluster(),
+            stages.Name(),
+            stages.Hierarchy(name_embedder),
+        ]
+        own_policy = backend_obj.policy is None  # a policy the caller set stays theirs
+        if own_policy:
+            backend_obj.policy = call_policy(backend_obj, cfg.backend, rd.path)
+        try:
+            run_stages(pipeline, ctx)
+        finally:
+            if own_policy and backend_obj.policy is not None:
+                if backend_obj.policy.cache is not None:
+                    backend_obj.policy.cache.close()
+                backend_obj.policy = None
+        usage = {k: v for k, v in m.usage.items() if k not in ("total", "this_run")}
+        m.usage["total"] = total_usage(usage)
+        # stages skipped on a resume keep the usage that produced their outputs; this run's own calls:
+        m.usage["this_run"] = total_usage({k: u.as_dict() for k, u in ctx.usage.items()})
     logger.info("run complete: %s", rd.path)
     return ClioResult.load(rd.path)
 

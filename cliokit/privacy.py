@@ -9,7 +9,6 @@ through it before the level is written or built on.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -18,7 +17,8 @@ import pandas as pd
 
 from cliokit.backends.base import Backend
 from cliokit.backends.calls import Failure, StageUsage, ask
-from cliokit.prompts import AUDIT, tag
+from cliokit.config import PRIVACY_FLOOR
+from cliokit.prompts import AUDIT, read_int, tag
 
 logger = logging.getLogger(__name__)
 
@@ -45,12 +45,15 @@ def cluster_text(name: str | None, description: str | None, keywords: list[str] 
 
 
 def parse_audit(text: str) -> int:
-    """The 1–5 rating of an audit answer; raises ``ValueError`` otherwise."""
-    raw = tag(text, "rating") or ""
-    m = re.fullmatch(r"\s*([1-5])\s*(?:/\s*5)?\.?\s*", raw)
-    if m is None:
+    """The 1–5 rating of an audit answer (read as :func:`cliokit.prompts.read_int` reads scores).
+
+    Raises ``ValueError`` when there is none.
+    """
+    raw = tag(text, "rating")
+    rating = read_int(raw, 1, 5)
+    if rating is None:
         raise ValueError(f"<rating> must be an integer 1-5; got {raw!r}")
-    return int(m.group(1))
+    return rating
 
 
 class Auditor(Protocol):
@@ -96,7 +99,8 @@ class PrivacyFilter:
     ----------
     min_conversations, min_users : int
         Resolved thresholds (:func:`cliokit.config.resolve_thresholds`); clusters below either
-        are suppressed.
+        are suppressed. Below :data:`cliokit.config.PRIVACY_FLOOR` (only with
+        ``privacy.unsafe_allow_below_floor``) a warning is logged.
     auditor : Auditor or None
         Rates every visible cluster's text; None turns the audit off (``privacy.audit = false``).
     audit_threshold : int
@@ -107,6 +111,16 @@ class PrivacyFilter:
     min_users: int
     auditor: Auditor | None
     audit_threshold: int
+
+    def __post_init__(self) -> None:
+        if min(self.min_conversations, self.min_users) < PRIVACY_FLOOR:
+            logger.warning(
+                "privacy thresholds below the floor of %d (min_conversations=%d, min_users=%d; "
+                "privacy.unsafe_allow_below_floor): clusters of a single conversation or user can be named",
+                PRIVACY_FLOOR,
+                self.min_conversations,
+                self.min_users,
+            )
 
     def key(self) -> dict[str, Any]:
         """Thresholds and the auditor, for fingerprints."""

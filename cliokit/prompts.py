@@ -201,24 +201,149 @@ def prompt_hashes() -> dict[str, str]:
     return {name: t.hash for name, t in TEMPLATES.items()}
 
 
+_ANY_TAG = re.compile(r"<\s*/?\s*[A-Za-z]")
+_FENCE_END = re.compile(r"\s*```\s*$")
+
+
+def _elements(text: str, name: str, attrs: str = r"(?:\s[^>]*)?") -> list[str]:
+    """Raw contents of every closed ``<name ...>`` element (any case), then of one left open at the end.
+
+    A content never holds another opening of the same tag, so an answer that repeats the prefilled
+    opening (``<summary>Sure: <summary>...</summary>``) yields the inner one. The final opening
+    counts without its closing tag when no other tag follows it (a trailing code fence is dropped).
+    """
+    opening = rf"<\s*{name}{attrs}\s*>"
+    found = re.findall(rf"{opening}((?:(?!<\s*{name}\b).)*?)<\s*/\s*{name}\s*>", text, flags=re.S | re.I)
+    openings = list(re.finditer(opening, text, flags=re.I))
+    if openings:
+        rest = _FENCE_END.sub("", text[openings[-1].end() :])
+        if not _ANY_TAG.search(rest):
+            found.append(rest)
+    return found
+
+
 def tag(text: str, name: str) -> str | None:
-    """Contents of the last ``<name>...</name>`` in ``text`` (stripped, unescaped), or None."""
-    found = re.findall(rf"<{name}(?:\s[^>]*)?>(.*?)</{name}>", text, flags=re.S | re.I)
-    if not found:
-        return None
-    return html.unescape(found[-1]).strip()
+    """Contents of the last ``<name>...</name>`` in ``text`` (stripped, unescaped), or None.
+
+    Tolerates any tag case, prose or code fences around the tags, and an unclosed final tag.
+    """
+    found = _elements(text, re.escape(name))
+    return html.unescape(found[-1]).strip() if found else None
 
 
 def tags(text: str, name: str) -> list[str]:
     """Contents of every ``<name>...</name>`` in ``text``, stripped and unescaped, empties dropped."""
-    found = re.findall(rf"<{name}(?:\s[^>]*)?>(.*?)</{name}>", text, flags=re.S | re.I)
-    return [html.unescape(f).strip() for f in found if f.strip()]
+    found = (html.unescape(f).strip() for f in _elements(text, re.escape(name)))
+    return [f for f in found if f]
 
 
 def facet_tag(text: str, facet: str) -> str | None:
-    """Contents of ``<facet name="NAME">...</facet>`` in ``text``, or None."""
-    m = re.findall(rf'<facet\s+name="{re.escape(facet)}"\s*>(.*?)</facet>', text, flags=re.S | re.I)
-    return html.unescape(m[-1]).strip() if m else None
+    """Contents of ``<facet name="NAME">...</facet>`` in ``text`` (any quotes or none), or None."""
+    attrs = rf"""\s+name\s*=\s*["']?{re.escape(facet)}["']?"""
+    found = _elements(text, "facet", attrs)
+    return html.unescape(found[-1]).strip() if found else None
+
+
+# A label a model puts before its answer: "Name:", "**Cluster name:**", "Category:", "Answer:".
+_LABEL = re.compile(
+    r"^(?:\*\*|__)?(?:(?:cluster|group|category|final)\s+)?(?:name|category|answer)(?:\*\*|__)?"
+    r"\s*[:：]\s*(?:\*\*|__)?",
+    re.I,
+)
+# Marks that wrap a whole answer: markdown emphasis, code, quotes.
+_WRAPS = (
+    ("**", "**"), ("__", "__"), ("*", "*"), ("_", "_"), ("```", "```"), ("`", "`"),
+    ('"', '"'), ("'", "'"), ("\u201c", "\u201d"), ("\u2018", "\u2019"), ("\u00ab", "\u00bb"),
+    ("\u201e", "\u201c"), ("\u300c", "\u300d"),
+)  # fmt: skip
+
+
+def clean_label(text: str) -> str:
+    """A short answer (a name, a category) without what models wrap around it.
+
+    Whitespace runs become one space; a markdown heading mark, a ``Name:``-style label (also
+    ``Cluster name:``, ``Category:``, ``Answer:``, bold or not), wrapping quotes, emphasis or
+    backticks, and final full stops are removed, repeatedly.
+
+    Examples
+    --------
+    >>> clean_label('**Name:** "Help with Python code."')
+    'Help with Python code'
+    """
+    text = " ".join(text.split())
+    previous = None
+    while text != previous:
+        previous = text
+        text = _LABEL.sub("", re.sub(r"^#+\s+", "", text)).strip().rstrip(" .\u3002")
+        for start, end in _WRAPS:
+            if len(text) > len(start) + len(end) and text.startswith(start) and text.endswith(end):
+                text = text[len(start) : -len(end)].strip()
+                break
+    return text
+
+
+_DENOMINATOR = re.compile(r"(?<=\d)\s*(?:/|out\s+of)\s*(\d+)(?!\w)", re.I)
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?!\w)")
+_NUMBER_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
+# A number word alone, after an optional label, before an optional comment: "Score: Four (high)".
+_WORD_ANSWER = re.compile(r"(?:[^\W\d_][^:：]*[:：])?\s*([^\W\d_]+)\s*(?:[.,;:(\-\u2013\u2014].*)?", re.S)
+
+
+def read_int(text: str | None, low: int, high: int) -> int | None:
+    """The integer score in ``text`` if it is one within ``low..high``, else None.
+
+    Reads what models write around a score: a label (``Score: 4``), markdown (``**4**``), a
+    denominator equal to ``high`` (``4/5``, ``4 out of 5``), ``4.0``, a comment (``4 (general)``)
+    and an English number word standing alone (``four``). Two different numbers (``2-3``), a
+    fraction (``4.5``), another scale (``4/10``) or a value out of range give None.
+
+    Examples
+    --------
+    >>> [read_int(t, 1, 5) for t in ["Score: 4", "**4**", "4/5", "four", "2-3", "6"]]
+    [4, 4, 4, 4, None, None]
+    """
+    text = re.sub(r"[*_`]", "", text or "").strip()
+    if any(int(d) != high for d in _DENOMINATOR.findall(text)):
+        return None
+    numbers = {float(n) for n in _NUMBER.findall(_DENOMINATOR.sub("", text))}
+    if not numbers:
+        word = _WORD_ANSWER.fullmatch(text)
+        value = _NUMBER_WORDS.get(word.group(1).lower()) if word else None
+        numbers = {float(value)} if value is not None else set()
+    if len(numbers) != 1:
+        return None
+    (number,) = numbers
+    return int(number) if number.is_integer() and low <= number <= high else None
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*\u2022\u2023\u25e6\u25aa])\s+(.+?)\s*$", re.M)
+_BOLD_HEAD = re.compile(r"(\*\*|__)(.+?)\1\s*[:\-\u2013\u2014]")
+
+
+def list_items(text: str) -> list[str]:
+    r"""Items of the numbered or bulleted lists in ``text`` (``1.``, ``1)``, ``-``, ``*``, ``•``).
+
+    An item that starts with a bold head followed by ``:`` or a dash (``**Cook food**: meals``)
+    is its head.
+
+    Examples
+    --------
+    >>> list_items("Categories:\n1. Cook food\n2) **Write code** - scripts\n- Plan trips")
+    ['Cook food', 'Write code', 'Plan trips']
+    """
+    items = []
+    for item in _LIST_ITEM.findall(text):
+        head = _BOLD_HEAD.match(item)
+        items.append(head.group(2) if head else item)
+    return items
+
+
+def after_scratchpad(text: str) -> str:
+    """The text after a closed ``<scratchpad>``; "" while it is still open; all of it without one."""
+    parts = re.split(r"<\s*/\s*scratchpad\s*>", text, flags=re.I)
+    if len(parts) > 1:
+        return parts[-1]
+    return "" if re.search(r"<\s*scratchpad", text, flags=re.I) else text
 
 
 def bullet_list(items: Sequence[str]) -> str:

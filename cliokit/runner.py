@@ -14,7 +14,7 @@ import resource
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -121,30 +121,44 @@ class Stage(ABC):
 
 
 def run_stages(stages: Sequence[Stage], ctx: RunContext) -> None:
-    """Run ``stages`` in order, skipping those whose fingerprint is unchanged."""
+    """Run ``stages`` in order, skipping those whose fingerprint is unchanged.
+
+    The manifest is saved after each stage's ``prepare``, so counts are on disk as soon as they
+    are known. When a stage fails (or the run is interrupted), the failure is recorded at once,
+    then background stages are waited for, so nothing writes into the directory once it is released.
+    """
     rd = ctx.rundir
     pending: list[tuple[Stage, str, Future[tuple[dict[str, Any], float]]]] = []
-    for stage in stages:
-        stage.prepare(ctx)
-        fp = ctx.fingerprints[stage.name] = stage.fingerprint(ctx)
-        if rd.is_done(stage.name, fp):
-            logger.info("stage %s: unchanged, reusing %s", stage.name, ", ".join(stage.outputs(ctx)))
-        elif stage.background:
-            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"cliokit-{stage.name}")
-            pending.append((stage, fp, pool.submit(_timed, stage.compute, ctx)))
-            pool.shutdown(wait=False)
-            continue
-        else:
-            rd.forget(stage.name)
-            _reset_peak_rss()
-            logger.info("stage %s: running", stage.name)
-            info, seconds = _timed(stage.compute, ctx)
+    try:
+        for stage in stages:
+            stage.prepare(ctx)
+            rd.save()
+            fp = ctx.fingerprints[stage.name] = stage.fingerprint(ctx)
+            if rd.is_done(stage.name, fp):
+                logger.info("stage %s: unchanged, reusing %s", stage.name, ", ".join(stage.outputs(ctx)))
+            elif stage.background:
+                pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"cliokit-{stage.name}")
+                pending.append((stage, fp, pool.submit(_timed, stage.compute, ctx)))
+                pool.shutdown(wait=False)
+                continue
+            else:
+                rd.forget(stage.name)
+                _reset_peak_rss()
+                logger.info("stage %s: running", stage.name)
+                info, seconds = _timed(stage.compute, ctx)
+                _record(ctx, stage, fp, seconds, info)
+            stage.load(ctx)
+        for stage, fp, future in pending:
+            info, seconds = future.result()
             _record(ctx, stage, fp, seconds, info)
-        stage.load(ctx)
-    for stage, fp, future in pending:
-        info, seconds = future.result()
-        _record(ctx, stage, fp, seconds, info)
-        stage.load(ctx)
+            stage.load(ctx)
+    except BaseException as exc:
+        rd.end(exc)  # on disk before the wait: a SIGKILL while waiting still leaves the status
+        running = [future for _, _, future in pending if not future.done()]
+        if running:
+            logger.info("waiting for the background stages to stop (Ctrl-C again to leave at once)")
+            wait(running)
+        raise
 
 
 def _record(ctx: RunContext, stage: Stage, fp: str, seconds: float, info: dict[str, Any]) -> None:

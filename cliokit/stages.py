@@ -31,9 +31,10 @@ from cliokit.runner import RunContext, Stage
 
 
 class Load(Stage):
-    """Read and truncate the input (always; it is cheap and fingerprints the input).
+    """Read, clean and truncate the input (always; it is cheap and fingerprints the input).
 
-    Adds ``conversations`` (accepted, truncated) to ``ctx.data``.
+    Adds ``conversations`` (accepted, cleaned, cut to the size limits and truncated to the token
+    budget) to ``ctx.data``.
     """
 
     name = "load"
@@ -49,18 +50,20 @@ class Load(Stage):
             self.source, cfg.format, strict=cfg.strict, max_messages=cfg.max_messages, max_chars=cfg.max_chars
         )
         conversations, n_truncated = truncate_conversations(loaded.conversations, cfg.max_tokens)
-        if conversations.empty:
-            raise CliokitError(
-                f"no conversation was accepted ({loaded.n_read} read, {len(loaded.rejected)} rejected)"
-            )
-        ctx.data["conversations"] = conversations
         ctx.rundir.manifest.counts.update(
             read=loaded.n_read,
             accepted=len(loaded.conversations),
             rejected=len(loaded.rejected),
             user_id_missing=loaded.n_user_id_missing,
+            cut=loaded.n_cut,
+            cleaned=loaded.n_cleaned,
             truncated=n_truncated,
         )
+        if conversations.empty:
+            raise CliokitError(
+                f"no conversation was accepted ({loaded.n_read} read, {len(loaded.rejected)} rejected)"
+            )
+        ctx.data["conversations"] = conversations
         ctx.rundir.manifest.resolved["load"] = {"format": loaded.format}
 
     def key(self, ctx: RunContext) -> dict[str, Any]:
@@ -231,7 +234,11 @@ class Name(Stage):
     def prepare(self, ctx: RunContext) -> None:
         users = ctx.data["users"]
         min_conv, min_users = resolve_thresholds(len(users), len(set(users)), ctx.cfg.privacy)
-        ctx.rundir.manifest.resolved["privacy"] = {"min_conversations": min_conv, "min_users": min_users}
+        ctx.rundir.manifest.resolved["privacy"] = {
+            "min_conversations": min_conv,
+            "min_users": min_users,
+            "unsafe_allow_below_floor": ctx.cfg.privacy.unsafe_allow_below_floor,
+        }
         ctx.data["privacy"] = PrivacyFilter(
             min_conv, min_users, ctx.components.auditor, ctx.cfg.privacy.audit_threshold
         )
@@ -343,11 +350,14 @@ def _cache_dir(ctx: RunContext) -> str:
 
 
 def _hash_conversations(conversations: pd.DataFrame) -> str:
+    """SHA-256 of the ids and messages; any string hashes (a lone surrogate as its surrogatepass bytes)."""
     h = hashlib.sha256()
     for cid, uid, messages in zip(
         conversations["conversation_id"], conversations["user_id"], conversations["messages"], strict=True
     ):
         h.update(
-            json.dumps([cid, uid, [[m["role"], m["content"]] for m in messages]], ensure_ascii=False).encode()
+            json.dumps([cid, uid, [[m["role"], m["content"]] for m in messages]], ensure_ascii=False).encode(
+                "utf-8", "surrogatepass"
+            )
         )
     return h.hexdigest()

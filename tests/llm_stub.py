@@ -103,6 +103,10 @@ def realistic_answer(system: str, user: str) -> str:
     return "I am not sure what you want."
 
 
+#: The paths of model calls (what ``down_after`` counts).
+MODEL_PATHS = ("/v1/messages", "/v1/chat/completions")
+
+
 def _text_of(content: Any) -> str:
     if isinstance(content, str):
         return content
@@ -124,22 +128,35 @@ class StubLLM:
         ``custom_id -> bool``: batch requests that come back ``expired``.
     polls_before_end : int
         Status checks a batch stays ``in_progress``.
+    down_after : int or None
+        After this many model calls the server goes down: the next model call is dropped
+        unanswered and the server stops listening, so later connections are refused.
+
+    Parameters
+    ----------
+    responder : callable, default=realistic_answer
+        The initial ``responder``.
+    port : int, default=0
+        Port to listen on (0: a free one); pass a stopped stub's port to bring "the same server" back.
     """
 
-    def __init__(self, responder: Callable[[str, str], str] = realistic_answer) -> None:
+    def __init__(self, responder: Callable[[str, str], str] = realistic_answer, port: int = 0) -> None:
         self.responder = responder
         self.faults: list[str] = []
         self.slow_s = 1.5
         self.retry_after = "0"
         self.expire: Callable[[str], bool] = lambda cid: False
         self.polls_before_end = 1
+        self.down_after: int | None = None
+        self._model_posts = 0
+        self._down = False
         self.no_prefill_models: set[str] = set()
         self.log: list[dict[str, Any]] = []
         self.batches: dict[str, dict[str, Any]] = {}
         self._seen_systems: set[str] = set()
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self.server.daemon_threads = True
         self.server.request_queue_size = 128
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -149,8 +166,19 @@ class StubLLM:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop serving and close the listening socket (later connections are refused)."""
         self.server.shutdown()
         self.server.server_close()
+
+    def _go_down(self) -> None:
+        with self._lock:
+            if self._down:
+                return
+            self._down = True
+        threading.Thread(target=self.stop, daemon=True).start()  # not from the handler's own thread
 
     # counts the tests assert on
     def count(self, path_prefix: str, method: str = "POST") -> int:
@@ -271,8 +299,13 @@ class StubLLM:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def _record(self, body: Any) -> None:
+            def _record(self, body: Any) -> bool:
+                """Log the request; False (nothing logged) for a model call once ``down_after`` is reached."""
                 with stub._lock:
+                    if self.path.split("?")[0] in MODEL_PATHS:
+                        if stub.down_after is not None and stub._model_posts >= stub.down_after:
+                            return False
+                        stub._model_posts += 1
                     stub.log.append(
                         {
                             "method": self.command,
@@ -281,6 +314,7 @@ class StubLLM:
                             "body": body,
                         }
                     )
+                return True
 
             def _error(
                 self, status: int, kind: str, openai: bool, headers: dict[str, str] | None = None
@@ -317,7 +351,10 @@ class StubLLM:
 
             def do_POST(self) -> None:  # noqa: N802
                 body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))) or b"{}")
-                self._record(body)
+                if not self._record(body):
+                    stub._go_down()
+                    self.close_connection = True
+                    return  # dropped unanswered: the server is going down
                 path = self.path.split("?")[0]
                 if path == "/v1/messages/batches":
                     batch_id = f"msgbatch_{next(stub._ids)}"

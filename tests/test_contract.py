@@ -27,7 +27,7 @@ import numpy as np
 import pytest
 
 from cliokit.backends import BACKENDS, Backend, ModelRequest, ModelResult, get_backend
-from cliokit.backends.base import FatalBackendError, RetryableError, complete
+from cliokit.backends.base import FatalBackendError, RetryableError, Usage, complete
 from cliokit.embedders import EMBEDDERS, Embedder, PrecomputedEmbeddings, get_embedder
 from cliokit.errors import ConfigError
 from cliokit.prompts import TEMPLATES, Template, bullet_list, tag
@@ -296,6 +296,17 @@ def test_bad_credentials_stop_the_run_with_the_key_redacted(case: BackendCase, b
     with pytest.raises(FatalBackendError) as info:
         complete(backend, stage_requests()[:1])
     assert all(key not in str(info.value) for key in KEYS.values()), str(info.value)
+
+
+def test_identical_requests_are_sent_once(case: BackendCase, backend: Backend) -> None:
+    request = stage_requests()[0]
+    copies = [dataclasses.replace(request, id=f"copy{i}") for i in range(5)]
+    results = complete(backend, copies)
+    assert [r.id for r in results] == [c.id for c in copies]
+    assert len({(r.text, r.error) for r in results}) == 1
+    assert [r.deduplicated for r in results] == [False] + [True] * 4
+    assert all(r.usage == Usage() for r in results[1:]), "usage is counted once"
+    assert case.calls == (1 if case.working else 0)
 
 
 def test_backend_is_reusable_across_calls_and_event_loops(case: BackendCase, backend: Backend) -> None:

@@ -74,3 +74,45 @@ def test_cli_errors_exit_nonzero(tmp_path):
     assert main(["info", str(tmp_path)]) == 1
     proc = subprocess.run([sys.executable, "-m", "cliokit.cli", "run"], capture_output=True, text=True)
     assert proc.returncode == 2 and "usage" in proc.stderr
+
+
+FORMULAS = ['=HYPERLINK("http://x","y")', "+1+2", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_neutralised(run_dir, tmp_path):
+    import csv
+    import shutil
+
+    run = tmp_path / "run"
+    shutil.copytree(run_dir, run)
+    clusters = pd.read_parquet(run / "clusters.parquet")
+    visible = clusters.index[~clusters["suppressed"]][: len(FORMULAS)]
+    clusters.loc[visible, "name"] = FORMULAS
+    clusters.loc[visible[0], "description"] = "-minus first"
+    clusters.loc[visible[1], "keywords"] = ["=cmd", "ok"]
+    clusters.to_parquet(run / "clusters.parquet", index=False)
+    export_run(run, tmp_path / "exp")
+    with open(tmp_path / "exp" / "clusters.csv", newline="", encoding="utf-8") as fh:
+        rows = {r["cluster_id"]: r for r in csv.DictReader(fh)}
+    ids = clusters.loc[visible, "cluster_id"].tolist()
+    assert [rows[i]["name"] for i in ids] == ["'" + f for f in FORMULAS]
+    assert rows[ids[0]]["description"] == "'-minus first"
+    assert rows[ids[1]]["keywords"] == "'=cmd, ok"
+    # every text cell is safe; numbers stay numbers
+    for row in rows.values():
+        assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in row.values())
+        assert int(row["n_conversations"]) > 0
+    # the parquet export keeps the names as written (no spreadsheet reads it)
+    assert set(FORMULAS) <= set(pd.read_parquet(tmp_path / "exp" / "clusters.parquet")["name"])
+
+
+def test_spreadsheet_safe_touches_only_text_cells():
+    from cliokit.export import spreadsheet_safe
+
+    df = pd.DataFrame({"text": ["-5", "a-b", None, "@x"], "num": [-5, 1, 2, 3], "f": [-0.5, 1.0, None, 2.0]})
+    out = spreadsheet_safe(df)
+    assert out["text"].tolist()[:2] == ["'-5", "a-b"] and out["text"].tolist()[3] == "'@x"
+    assert pd.isna(out["text"][2])
+    assert out["num"].tolist() == [-5, 1, 2, 3] and out["num"].dtype == df["num"].dtype
+    assert out["f"].equals(df["f"])
+    assert df["text"].tolist()[0] == "-5"  # the input is not changed

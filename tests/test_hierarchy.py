@@ -193,3 +193,34 @@ def test_top_k_is_chosen_by_silhouette_within_its_range():
     k, info = choose_top_k(centres, HierarchyConfig())
     assert k == 5 and info["criterion"] == "silhouette" and info["range"] == list(top_k_range(40))
     assert choose_top_k(centres, HierarchyConfig(top_k=7))[0] == 7
+
+
+def markdown_answers(request):
+    """What chatty models write: lists instead of <category> tags, bold and quoted names, labels."""
+    task = request.task
+    if task == "propose":
+        return "thinking</scratchpad>\nCategories:\n1. **Cook meals**\n2. `Write code`\n3. Plan trips."
+    if task == "dedupe":
+        return "merging</scratchpad>\n- Cook meals\n- Write code\n- Plan trips"
+    if task == "assign":
+        child = re.search(r"<group>\n(.*?)\n</group>", request.messages[-1]["content"]).group(1).lower()
+        choice = "Write code" if "code" in child or "sql" in child else "Plan trips"
+        choice = "Cook meals" if any(w in child for w in ("bake", "cook", "meal", "recipe")) else choice
+        return f"ok</scratchpad>\n```xml\n<Answer>**{choice}**</Answer>\n```"
+    if task == "rename":
+        first = prompt_items(request, "groups")[0].split(":")[0]
+        return f'They share a theme.</summary>\n\n**Name:** "{first} and more."'
+    raise AssertionError(task)
+
+
+def test_answers_in_markdown_build_a_level_without_repairs_or_fallbacks():
+    children, vecs = children_frame(with_hidden=False)
+    backend = ScriptedBackend(markdown_answers)
+    usage = StageUsage()
+    result = with_model(backend, HierarchyConfig()).build_level(
+        children, vecs, 3, embed, usage, level=1, seed=0
+    )
+    check_level(result, children)
+    assert usage.repairs == 0 and usage.failures == 0 and result.notes == []
+    assert [len(set(result.parent_of_child[i : i + 4].tolist())) for i in (0, 4, 8)] == [1, 1, 1]
+    assert all(n.endswith(" and more") and "*" not in n for n in result.clusters["name"])

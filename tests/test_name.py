@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pandas as pd
 from hypothesis import given, settings
@@ -109,3 +111,46 @@ def test_name_clusters_skips_suppressed_and_never_shows_them_to_the_namer():
     )
     assert named.loc[0, "name"] == "Fix Python code" and pd.isna(named.loc[1, "name"])
     assert usage.calls == 1 and [r.id for r in backend.requests] == ["cluster-0"]
+
+
+def test_contrast_skips_rows_that_are_not_allowed():
+    emb = np.array([[1, 0], [0.9, 0.1], [0.8, 0.2], [0, 1], [0.1, 0.9]], dtype=np.float32)
+    labels = np.array([0, 0, 1, 1, 1])
+    allowed = np.array([True, True, False, True, True])
+    idx = contrast_indices(emb, labels, np.array([1, 0], dtype=np.float32), 0, 2, allowed)
+    assert idx.tolist() == [4, 3]
+
+
+def _contrast_items(request):
+    block = re.search(r"<contrast>(.*?)</contrast>", request.messages[-1]["content"], flags=re.S)
+    assert block is not None
+    return re.findall(r"<item>(.*?)</item>", block.group(1))
+
+
+def test_contrast_scales_with_the_cluster_and_comes_only_from_clusters_that_pass():
+    # cluster 0: 5 conversations along x; cluster 1 (below the thresholds) sits right next to it;
+    # cluster 2: 60 conversations further off
+    sizes, angles = (5, 20, 60), (0.0, 0.1, 0.6)
+    labels = np.repeat([0, 1, 2], sizes)
+    rng = np.random.default_rng(0)
+    theta = np.concatenate([a + rng.normal(0, 0.01, n) for a, n in zip(angles, sizes, strict=True)])
+    emb = np.stack([np.cos(theta), np.sin(theta)], axis=1).astype(np.float32)
+    texts = [f"text {c}-{i}" for c, n in enumerate(sizes) for i in range(n)]
+    facets = pd.DataFrame({"request": texts, "task": texts, "user_id": [f"u{i}" for i in range(len(texts))]})
+
+    def requests(cfg):
+        backend = ScriptedBackend(lambda r: "S.</summary><name>N</name>")
+        args = (facets, labels, emb, centroids(emb, labels, 3), np.array([False, True, False]))
+        named = name_clusters(
+            *args, ModelNamer(backend), cfg, StageUsage(), facet="request", min_users=2, seed=0
+        )
+        assert named["name"].notna().tolist() == [True, False, True]
+        return sorted(backend.requests, key=lambda r: r.id)
+
+    small, large = requests(NameConfig())
+    # 5 samples shown → 5 contrast texts, all from cluster 2, none from the suppressed cluster 1
+    assert len(_contrast_items(small)) == 5
+    assert all(t.startswith("text 2-") for t in _contrast_items(small))
+    # cluster 2 shows 50 samples, but only cluster 0's 5 conversations may serve as its contrast
+    assert sorted(_contrast_items(large)) == [f"text 0-{i}" for i in range(5)]
+    assert [len(_contrast_items(r)) for r in requests(NameConfig(n_contrast=3))] == [3, 3]

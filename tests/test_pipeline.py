@@ -61,6 +61,23 @@ def test_facets_columns(finished):
     assert f["facet_source"].eq("heuristic:offline").all()
 
 
+def test_offline_runs_embed_the_topic_facet_and_model_runs_the_request(finished, tmp_path):
+    result, _ = finished
+    assert result.manifest.resolved["embed"] == {"facet": "topic"}
+    assert result.facets["topic"].str.len().between(1, 1000).all()
+    df = make_conversations(40, n_users=20).drop(columns=["topic"])
+    model = cliokit.run(df, out=tmp_path / "m", backend=ScriptedBackend(scripted_answer), **FAST)
+    assert model.manifest.resolved["embed"] == {"facet": "request"}
+    assert "topic" not in model.facets.columns
+    with pytest.raises(cliokit.ConfigError, match="embed.facet"):
+        cliokit.run(
+            df,
+            out=tmp_path / "x",
+            **{**FAST, "embed": {"model": "hash", "facet": "topic"}},
+            backend=ScriptedBackend(scripted_answer),
+        )
+
+
 def test_hierarchy_has_two_levels_and_every_conversation_a_path(finished):
     result, df = finished
     c, a = result.clusters, result.assignments
@@ -171,6 +188,8 @@ def test_bad_records_are_counted_and_written(tmp_path):
 
 def test_failed_facets_are_recorded_not_dropped(tmp_path):
     df = make_conversations(80, n_users=20).drop(columns=["topic"])
+    for i in (3, 4):  # made unique: identical prompts are sent once and share one answer
+        df.loc[i, "messages"][0]["content"] += f" (conversation {i})"
 
     def script(request):
         if request.task == "facets" and request.id.split("#")[0] in {"c0003", "c0004"}:  # repairs fail too

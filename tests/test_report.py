@@ -85,6 +85,17 @@ def test_heuristic_runs_say_so(run):
     assert '"path"' not in text.replace(javascript_bundle(), "")  # no map points without the map
 
 
+def test_report_warns_when_the_privacy_floor_was_overridden(run, report):
+    assert 'id="privacy-floor"' not in report.read_text(encoding="utf-8")
+    m = run.manifest
+    config = {**m.config, "privacy": {**m.config["privacy"], "unsafe_allow_below_floor": True}}
+    resolved = {**m.resolved, "privacy": {"min_conversations": 1, "min_users": 1}}
+    manifest = m.model_copy(update={"config": config, "resolved": resolved})
+    text = viz.build_report(replace(run, manifest=manifest), include_map=False)
+    assert text.count('id="privacy-floor"') == 1 and 'class="banner unsafe"' in text
+    assert "as few as 1 conversations and 1 unique users" in text
+
+
 def test_report_says_what_the_map_axes_span(run, report):
     text = report.read_text(encoding="utf-8")
     assert '<p id="map-outside">The axes span all 160 conversations.</p>' in text

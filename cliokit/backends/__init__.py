@@ -11,7 +11,9 @@ from typing import Any
 
 from cliokit.backends.base import (
     Backend,
+    BackendUnreachable,
     CallPolicy,
+    ConnectionFailed,
     FatalBackendError,
     ModelRequest,
     ModelResult,
@@ -83,7 +85,9 @@ def call_policy(backend: Backend, cfg: BackendConfig, run_dir: Path) -> CallPoli
 __all__ = [
     "BACKENDS",
     "Backend",
+    "BackendUnreachable",
     "CallPolicy",
+    "ConnectionFailed",
     "FatalBackendError",
     "ModelRequest",
     "ModelResult",

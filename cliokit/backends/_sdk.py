@@ -5,12 +5,13 @@ from __future__ import annotations
 import email.utils
 import importlib
 import os
+import socket
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from cliokit.backends.base import Backend, FatalBackendError, RetryableError
+from cliokit.backends.base import Backend, ConnectionFailed, FatalBackendError, RetryableError
 from cliokit.config import BackendConfig
 from cliokit.errors import BackendError, MissingDependencyError
 
@@ -69,17 +70,47 @@ def retry_after(headers: Mapping[str, str] | None) -> float | None:
         return min(MAX_RETRY_AFTER_S, max(0.0, parsed.timestamp() - time.time()))
 
 
-def translate(exc: Exception, sdk: Any, secrets: Iterable[str | None], what: str) -> BackendError:
+def connect_failure(exc: BaseException) -> str | None:
+    """Why ``exc`` could not connect (``"connection refused"``), or None when it is no connect failure.
+
+    The SDKs wrap the HTTP client's ``ConnectError`` (``httpx`` or ``httpx2``, by SDK version),
+    which wraps the socket error; read timeouts and dropped connections are not connect failures.
+    """
+    chain: list[BaseException] = []
+    cause: BaseException | None = exc
+    while cause is not None and len(chain) < 16:
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    connect = [c for c in chain if type(c).__name__ == "ConnectError"]
+    if not connect:
+        return None
+    for cause in chain:
+        if isinstance(cause, socket.gaierror):
+            return f"host name not found ({cause.strerror or cause})"
+        if isinstance(cause, OSError) and cause.errno:  # refused, reset, no route to host, ...
+            return os.strerror(cause.errno).lower()
+    return str(connect[-1]) or "cannot connect"
+
+
+def translate(
+    exc: Exception, sdk: Any, secrets: Iterable[str | None], what: str, server: str | None
+) -> BackendError:
     """The cliokit error for an SDK exception (``sdk`` is the ``anthropic`` or ``openai`` module).
 
-    Timeouts, connection errors, 429, 5xx and overload are retryable; 401/403/404 (credentials,
-    permissions, unknown model or URL) are fatal; other statuses fail the one request.
+    A server that cannot be reached (refused, DNS) is a :class:`ConnectionFailed` naming
+    ``server``; timeouts, other connection errors, 429, 5xx and overload are retryable;
+    401/403/404 (credentials, permissions, unknown model or URL) are fatal; other statuses fail
+    the one request.
     """
     secrets = list(secrets)
     if isinstance(exc, sdk.APITimeoutError):
         return RetryableError(f"{what}: request timed out")
     if isinstance(exc, sdk.APIConnectionError):
-        return RetryableError(redact(f"{what}: connection error: {exc}", secrets))
+        message = redact(f"{what}: connection error: {exc}", secrets)
+        reason = connect_failure(exc)
+        if reason is not None:
+            return ConnectionFailed(message, public_url(server) or "(unknown URL)", reason)
+        return RetryableError(message)
     if isinstance(exc, sdk.APIStatusError):
         status = exc.status_code
         message = redact(f"{what}: HTTP {status}: {exc.message}", secrets)
@@ -103,6 +134,7 @@ class SDKBackend(Backend):
     sdk_extra = ""
     env_key = ""
     env_url = ""
+    _client: Any  # the SDK's async client, built by the subclass
 
     def __init__(
         self,
@@ -142,6 +174,10 @@ class SDKBackend(Backend):
     def from_config(cls, cfg: BackendConfig) -> Any:
         """A backend from the ``[backend]`` config section."""
         return cls(**cls.config_kwargs(cfg))
+
+    def server_url(self) -> str | None:
+        """The base URL the client sends to (the SDK's default when none was given), without secrets."""
+        return public_url(str(self._client.base_url))
 
     def describe(self) -> dict[str, Any]:
         return {

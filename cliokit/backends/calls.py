@@ -49,8 +49,9 @@ class StageUsage:
     """Calls, tokens, cache hits, retries, repairs, failures and cost of one stage (for the manifest).
 
     ``calls`` counts requests sent to the provider; answers from the response cache count as
-    ``cache_hits`` only. ``input_tokens`` are uncached input tokens; prompt-cache reads and writes
-    are counted apart. ``cost_usd`` covers priced models; ``unpriced_calls`` the rest.
+    ``cache_hits`` only, and copies of an identical request's answer as ``deduplicated`` only.
+    ``input_tokens`` are uncached input tokens; prompt-cache reads and writes are counted apart.
+    ``cost_usd`` covers priced models; ``unpriced_calls`` the rest.
     """
 
     calls: int = 0
@@ -59,6 +60,7 @@ class StageUsage:
     cache_read_tokens: int = 0
     cache_write_tokens: int = 0
     cache_hits: int = 0
+    deduplicated: int = 0
     batch_calls: int = 0
     retries: int = 0
     repairs: int = 0
@@ -72,6 +74,9 @@ class StageUsage:
     def add(self, result: ModelResult) -> None:
         """Count one result."""
         self.retries += result.retries
+        if result.deduplicated:
+            self.deduplicated += 1
+            return
         if result.cache_hit:
             self.cache_hits += 1
             return

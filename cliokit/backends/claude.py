@@ -154,14 +154,18 @@ class AnthropicBackend(SDKBackend):
         except self._sdk.BadRequestError as exc:
             sent_prefill = params["messages"][-1]["role"] == "assistant"
             if "prefill" not in str(exc).lower() or not sent_prefill:
-                raise translate(exc, self._sdk, [self._api_key], f"anthropic {request.id}") from None
+                raise translate(
+                    exc, self._sdk, [self._api_key], f"anthropic {request.id}", self.server_url()
+                ) from None
             logger.info(
                 "model %s takes no assistant prefill; asking for the opening tag instead", params["model"]
             )
             self._no_prefill.add(params["model"])
             return await self.complete_one(request)
         except self._sdk.AnthropicError as exc:
-            raise translate(exc, self._sdk, [self._api_key], f"anthropic {request.id}") from None
+            raise translate(
+                exc, self._sdk, [self._api_key], f"anthropic {request.id}", self.server_url()
+            ) from None
         except TypeError as exc:  # the SDK's "Could not resolve authentication method"
             if "authentication" not in str(exc).lower():
                 raise
@@ -179,14 +183,18 @@ class AnthropicBackend(SDKBackend):
                 requests=[{"custom_id": cid, "params": self._params(r)} for cid, r in items]
             )
         except self._sdk.AnthropicError as exc:
-            raise translate(exc, self._sdk, [self._api_key], "anthropic batch create") from None
+            raise translate(
+                exc, self._sdk, [self._api_key], "anthropic batch create", self.server_url()
+            ) from None
         return str(batch.id)
 
     def batch_status(self, batch_id: str) -> BatchStatus:
         try:
             batch = self._sync.messages.batches.retrieve(batch_id)
         except self._sdk.AnthropicError as exc:
-            raise translate(exc, self._sdk, [self._api_key], f"anthropic batch {batch_id}") from None
+            raise translate(
+                exc, self._sdk, [self._api_key], f"anthropic batch {batch_id}", self.server_url()
+            ) from None
         counts = batch.request_counts
         return BatchStatus(
             ended=batch.processing_status == "ended",
@@ -205,4 +213,6 @@ class AnthropicBackend(SDKBackend):
                 else:
                     yield item.custom_id, str(outcome.type)
         except self._sdk.AnthropicError as exc:
-            raise translate(exc, self._sdk, [self._api_key], f"anthropic batch {batch_id} results") from None
+            raise translate(
+                exc, self._sdk, [self._api_key], f"anthropic batch {batch_id} results", self.server_url()
+            ) from None

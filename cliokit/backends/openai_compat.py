@@ -85,7 +85,9 @@ class OpenAICompatibleBackend(SDKBackend):
                 temperature=request.temperature,
             )
         except self._sdk.OpenAIError as exc:
-            raise translate(exc, self._sdk, [self._api_key], f"openai {request.id}") from None
+            raise translate(
+                exc, self._sdk, [self._api_key], f"openai {request.id}", self.server_url()
+            ) from None
         text = (response.choices[0].message.content or "") if response.choices else ""
         text = strip_prefill(text, request.prefill)
         usage = response.usage

@@ -22,6 +22,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from cliokit.config import PRIVACY_FLOOR
 from cliokit.result import ClioResult
 from cliokit.tables import cluster_names, facet_breakdowns, level_total
 from cliokit.viz._common import PALETTE, breakdown_facets
@@ -41,6 +42,7 @@ body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;
 padding:0 16px;color:#1b1b1b;line-height:1.4}
 h1{margin-bottom:4px}h2{margin-top:36px;border-bottom:1px solid #ddd;padding-bottom:4px}
 .banner{background:#fff4e5;border:1px solid #f0b45b;padding:10px 14px;border-radius:6px;margin:12px 0}
+.banner.unsafe{background:#fde8e8;border:2px solid #c62828;color:#7f1010}
 table.summary{border-collapse:collapse}table.summary th{text-align:left;padding:3px 16px 3px 0;
 vertical-align:top;color:#555;font-weight:600}table.summary td{padding:3px 0}
 .chart{margin:12px 0;overflow-x:auto}
@@ -120,10 +122,24 @@ def _summary(result: ClioResult) -> str:
             "(keywords and lexicons), not from a language model: names are keyword lists and "
             "descriptions are templates.</div>",
         )
+    if config.get("privacy", {}).get("unsafe_allow_below_floor"):
+        out.insert(0, _floor_banner(privacy))
     notes = m.notes
     if notes:
         out.append('<ul class="notes">' + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>")
     return "\n".join(out)
+
+
+def _floor_banner(thresholds: dict[str, Any]) -> str:
+    """The warning shown when the run set ``privacy.unsafe_allow_below_floor``."""
+    return (
+        '<div class="banner unsafe" id="privacy-floor" role="alert"><strong>Privacy floor switched '
+        "off.</strong> This run set <code>privacy.unsafe_allow_below_floor = true</code>, which lets "
+        f"the privacy thresholds go below {PRIVACY_FLOOR}: clusters here are named with as few as "
+        f"{_e(thresholds.get('min_conversations', '?'))} conversations and "
+        f"{_e(thresholds.get('min_users', '?'))} unique users, so a cluster may describe a single "
+        "person. Check every name and description before sharing this report.</div>"
+    )
 
 
 def _facet_rows(breakdown: pd.DataFrame | None, max_values: int = 5) -> str:

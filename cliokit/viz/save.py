@@ -113,6 +113,8 @@ def save_chart(chart: Any, path: str | os.PathLike[str], scale: float = 2.0) -> 
     ------
     ConfigError
         For another suffix.
+    OutputError
+        When ``path`` cannot be written; it is written atomically, so no partial file is left.
 
     Notes
     -----
@@ -124,16 +126,17 @@ def save_chart(chart: Any, path: str | os.PathLike[str], scale: float = 2.0) -> 
         raise ConfigError(f"`path` must end in one of {', '.join(FORMATS)}; got {out.name!r}")
     import vl_convert as vlc
 
+    from cliokit.rundir import write_bytes, write_text  # pandas: kept out of this module's import
+
     spec = chart.to_dict()
-    out.parent.mkdir(parents=True, exist_ok=True)
     version = vegalite_version()
     if suffix == ".png":
-        out.write_bytes(vlc.vegalite_to_png(spec, vl_version=version, scale=scale))
+        write_bytes(vlc.vegalite_to_png(spec, vl_version=version, scale=scale), out)
     elif suffix == ".svg":
-        out.write_text(vlc.vegalite_to_svg(spec, vl_version=version), encoding="utf-8")
+        write_text(vlc.vegalite_to_svg(spec, vl_version=version), out)
     elif suffix == ".html":
-        out.write_text(chart_html(chart, title=out.stem), encoding="utf-8")
+        write_text(chart_html(chart, title=out.stem), out)
     else:
-        out.write_text(json.dumps(spec, indent=1, ensure_ascii=False), encoding="utf-8")
+        write_text(json.dumps(spec, indent=1, ensure_ascii=False), out)
     logger.info("saved %s", out)
     return out

@@ -3,7 +3,8 @@
 The run directory is private working data, so the viewer binds to the loopback interface and
 refuses any other host, and it answers only for a ``Host`` header naming the loopback address (a
 DNS-rebinding guard). It serves fixed, in-memory documents: the report at ``/`` and the export
-tables under ``/export/``; no path reaches the file system.
+tables under ``/export/``; no path reaches the file system. The port is bound before anything
+heavy is imported or built, so a busy port is reported at once.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ import logging
 import os
 import tempfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from cliokit.errors import ConfigError
-from cliokit.export import export_run
-from cliokit.result import ClioResult
-from cliokit.viz.report import build_report
+from cliokit.errors import ConfigError, OutputError
 from cliokit.viz.save import CSP
+
+if TYPE_CHECKING:
+    from cliokit.result import ClioResult
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +36,9 @@ _TYPES = {
 
 def _documents(result: ClioResult, **report_kw: Any) -> dict[str, tuple[bytes, str]]:
     """Every path the viewer answers, with its body and content type."""
+    from cliokit.export import export_run
+    from cliokit.viz.report import build_report
+
     report = build_report(result, **report_kw).encode("utf-8")
     docs = {"/": (report, _TYPES[".html"]), "/report.html": (report, _TYPES[".html"])}
     with tempfile.TemporaryDirectory(prefix="cliokit-export-") as tmp:
@@ -74,6 +78,8 @@ def make_server(
     ------
     ConfigError
         For a host other than the loopback address or a port outside 0–65535.
+    OutputError
+        When the port is in use; the port is bound before the report is built, so this fails fast.
     """
     if host not in LOCAL_HOSTS:
         raise ConfigError(
@@ -82,8 +88,7 @@ def make_server(
         )
     if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
         raise ConfigError(f"`port` must be an int in [0, 65535]; got {port!r}")
-    result = run if isinstance(run, ClioResult) else ClioResult.load(run)
-    docs = _documents(result, **report_kw)
+    docs: dict[str, tuple[bytes, str]] = {}  # filled once the port is bound
 
     class Handler(BaseHTTPRequestHandler):
         server_version = "cliokit"
@@ -121,8 +126,21 @@ def make_server(
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             logger.debug("%s " + format, self.address_string(), *args)
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    except OSError as exc:
+        raise OutputError(
+            f"127.0.0.1:{port}", f"{exc.strerror or exc}; pass another port (0 picks a free one)", "listen on"
+        ) from exc
     server.daemon_threads = True
+    try:
+        from cliokit.result import ClioResult
+
+        result = run if isinstance(run, ClioResult) else ClioResult.load(run)
+        docs.update(_documents(result, **report_kw))
+    except BaseException:
+        server.server_close()
+        raise
     logger.info("viewer for %s on http://127.0.0.1:%d/", result.run_dir, server.server_address[1])
     return server
 
