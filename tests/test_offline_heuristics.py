@@ -422,3 +422,11 @@ def test_topic_text_joins_turns_caps_and_falls_back_to_the_request():
     assert len(topic_text([{"role": "user", "content": "word " * 500}], max_chars=100)) <= 100
     only_greeting = [{"role": "user", "content": "Hi!"}]
     assert topic_text(only_greeting) == extract_request(only_greeting, max_chars=1000)
+
+
+def test_request_and_topic_drop_identifier_shaped_tokens():
+    user = "I was born on 17/06/1946 and log in as anna.k_4x9z. How do I reset my password from 2024?"
+    messages = [{"role": "user", "content": user}]
+    for text in (extract_request(messages, max_chars=300), topic_text(messages)):
+        assert "17/06/1946" not in text and "anna.k_4x9z" not in text
+        assert "reset my password from 2024" in text  # years and the request itself stay

@@ -7,8 +7,8 @@ dropped and a greeting glued to the front of a sentence is cut off; a sentence t
 is dropped when it introduces the writer ("I am a ...", "as a ...", "my name is ...", short
 first-person statements in zero-copula languages), opens with thanks and is short, holds a
 scrubber placeholder, or (except the turn's most request-like sentence) holds a run of three
-digits, where the identifiers the pre-scrub cannot recognise sit; numbers of seven or more digits
-are removed from the sentences that stay. Measured in
+digits, where the identifiers the pre-scrub cannot recognise sit; identifier-shaped tokens (long
+numbers, dates, user names mixing letters and digits) are removed from the sentences that stay. Measured in
 ``bench/bench_quality.py`` (part B).
 """
 
@@ -78,10 +78,16 @@ _ENTITY_TYPES = (
     "ORGANIZATION|MEDICAL_LICENSE|IBAN|SSN|NAME|EMAIL|PHONE"
 )
 _DIGIT_RUN = re.compile(r"\d{3}")
-#: Seven or more digits, with single separators between them: phone, account and card numbers the
-#: pre-scrub missed (it has no pattern for some countries' mobiles). Removed even from sentences
-#: that ask something; years and the numbers of a maths problem are shorter.
-_LONG_NUMBER = re.compile(r"\+?\d(?:[\s().-]?\d){6,}")
+#: Identifier shapes the pre-scrub leaves (it has no pattern for some countries' mobiles, dates of
+#: birth, postcodes or user names): seven or more digits with single separators, five or more
+#: digits, numeric dates (also written with 年/月/日 or 년/월/일), and tokens of eight or more
+#: characters mixing letters and digits (``anna.k_4x9z``). Removed even from sentences that ask
+#: something; years and the numbers of a maths problem are shorter.
+_IDENTIFIER = re.compile(
+    r"\+?\d(?:[\s().-]?\d){6,}|\d{5,}|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"
+    r"|\d{2,4}\s*[年년]\s*\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]?"
+    r"|(?<![\w.])(?=[\w.]*\d)(?=[\w.]*[^\W\d_])[\w.]{8,}(?![\w.])"
+)
 _PLACEHOLDER = re.compile(rf"[\[<](?:{_ENTITY_TYPES})[\]>]")
 
 
@@ -107,7 +113,21 @@ def clean_sentences(sentences: list[str], score: Callable[[str], float]) -> list
             _SELF_INTRO.match(s) or (short and (_LEADING_THANKS.match(s) or _SHORT_FIRST_PERSON.match(s)))
         ):
             continue
-        s = " ".join(_LONG_NUMBER.sub(" ", s).split())
+        s = remove_identifiers(s)
         if s:
             out.append(s)
     return out
+
+
+_SPACES = re.compile(r"[^\S\n]+")
+
+
+def remove_identifiers(text: str) -> str:
+    """``text`` without identifier-shaped tokens (long numbers, dates, user names); line breaks kept.
+
+    Examples
+    --------
+    >>> remove_identifiers("Born 17/06/1946, account anna.k_4x9z, call 186 1834 5208, in 2024.")
+    'Born , account , call , in 2024.'
+    """
+    return _SPACES.sub(" ", _IDENTIFIER.sub(" ", text)).strip()

@@ -21,7 +21,7 @@ import threading
 from functools import cache
 from typing import Any
 
-from cliokit.offline._courtesy import clean_sentences
+from cliokit.offline._courtesy import clean_sentences, remove_identifiers
 from cliokit.offline._lexicon import (
     _BLOB,
     _CJK_CHAR,
@@ -277,7 +277,7 @@ def extract_request(messages: Messages, max_chars: int = 200) -> str:
     raw_turns = [t for t in _texts(messages, "user") if t.strip()]
     if not raw_turns:
         return ""
-    clean = [strip_noise(t) for t in raw_turns]
+    clean = [remove_identifiers(strip_noise(t)) for t in raw_turns]
     # The first turn with a non-greeting sentence, else the first with any sentence at all.
     readable = [i for i, t in enumerate(clean) if _sentences(t)]
     first = next((i for i in readable if max(map(_sentence_score, _sentences(clean[i]))) >= 0), None)
