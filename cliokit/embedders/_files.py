@@ -65,11 +65,11 @@ def package_version(distribution: str) -> str | None:
         return None
 
 
-def package_dir(module: str, distribution: str, purpose: str) -> Path:
-    """Folder of an installed package, found without importing it."""
+def package_dir(module: str, distribution: str, purpose: str, extra: str | None = None) -> Path:
+    """Folder of an installed package, found without importing it (``extra``: cliokit's pip extra)."""
     spec = importlib.util.find_spec(module)
     if spec is None or spec.origin is None:
-        raise MissingDependencyError(distribution, purpose=purpose)
+        raise MissingDependencyError(distribution, extra=extra, purpose=purpose)
     return Path(spec.origin).resolve().parent
 
 

@@ -14,9 +14,10 @@ from cliokit.errors import ConfigError
 EMBEDDERS: dict[str, str] = {
     "use-multilingual": "cliokit.embedders.use:UniversalSentenceEncoder",
     "minilm": "cliokit.embedders.minilm:MiniLMEmbedder",
+    "e5-small": "cliokit.embedders.e5:E5SmallEmbedder",
     "hash": "cliokit.embedders.hashing:HashEmbedder",
 }
-ALIASES: dict[str, str] = {"use": "use-multilingual"}
+ALIASES: dict[str, str] = {"use": "use-multilingual", "multilingual-e5-small": "e5-small"}
 
 #: The embedder cliokit uses unless told otherwise. Offline facets keep the conversation's language,
 #: so the default must group same-meaning requests across languages. ``bench/bench_embedders.py`` on
@@ -34,10 +35,17 @@ ALIASES: dict[str, str] = {"use": "use-multilingual"}
 #: (NMI 0.80 vs 0.76) but across languages it clusters by language (NMI lang 0.67) and barely aligns
 #: translations (en-ja top-1 retrieval 4% vs 63% for USE). USE is also ~10x faster on CPU and loads
 #: without torch. Hence the multilingual USE.
+#:
+#: USE was not trained on Hindi (en-hi same-meaning top-1 retrieval 0.17). The optional ``e5-small``
+#: (multilingual-e5-small, ``cliokit[e5]``) covers it (top-1 1.00; k-means NMI against the subtopic on
+#: synthetic Hindi 0.82 vs 0.64), but on mixed-language sets it groups by language (xSID en de zh ja
+#: ar: NMI lang 0.65 vs 0.08, NMI intent 0.44 vs 0.73) and it is ~3.5x slower on 2 cores, so it is not
+#: the default (``bench/bench_embedders_hindi.py``).
 DEFAULT_EMBEDDER: str = _CONFIG_DEFAULT
 
 _ALLOWED = (
-    "'use-multilingual' (alias 'use'), 'minilm', 'hash', 'hash:<dim>', 'st:<model-name-or-path>', "
+    "'use-multilingual' (alias 'use'), 'minilm', 'e5-small' (alias 'multilingual-e5-small'), 'hash', "
+    "'hash:<dim>', 'st:<model-name-or-path>', "
     "a path to a local sentence-transformers folder, or an Embedder instance"
 )
 
@@ -54,7 +62,8 @@ def get_embedder(spec: str | Embedder | None = None, **kwargs: Any) -> Embedder:
     Parameters
     ----------
     spec : str or Embedder, optional
-        ``"use-multilingual"`` (alias ``"use"``), ``"minilm"``, ``"hash"``, ``"hash:<dim>"``,
+        ``"use-multilingual"`` (alias ``"use"``), ``"minilm"``, ``"e5-small"`` (needs ``cliokit[e5]``),
+        ``"hash"``, ``"hash:<dim>"``,
         ``"st:<name-or-path>"``, a path to a local sentence-transformers folder, or an
         :class:`Embedder`. ``None`` means :data:`DEFAULT_EMBEDDER`.
     **kwargs
