@@ -39,7 +39,6 @@ import gzip
 import json
 import logging
 import os
-import tempfile
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -51,6 +50,7 @@ import pandas as pd
 from cliokit._load_formats import TRUNCATION_MARK, Sink, load_json_bytes, plain
 from cliokit._load_tables import load_frame
 from cliokit.errors import ConfigError, InputError
+from cliokit.rundir import write_text
 from cliokit.text import estimate_tokens
 
 logger = logging.getLogger(__name__)
@@ -293,18 +293,7 @@ def write_rejected(rejected: pd.DataFrame, path: str | os.PathLike[str]) -> None
     for row in rejected.itertuples(index=False, name=None):
         obj = {col: _json_safe(value) for col, value in zip(columns, row, strict=True)}
         lines.append(json.dumps(obj, ensure_ascii=True))
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="ascii", newline="\n") as fh:
-            for line in lines:
-                fh.write(line)
-                fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text("".join(line + "\n" for line in lines), target)
     logger.info("wrote %d rejected records to %s", len(lines), target)
 
 

@@ -20,6 +20,8 @@ import pytest
 import cliokit
 from cliokit.cli import main
 from cliokit.errors import OutputError, RunLockedError
+from cliokit.evals.runner import write_tables
+from cliokit.load import write_rejected
 from cliokit.rundir import LOCK_NAME, RunLock, write_csv, write_npy, write_parquet
 
 from .conftest import make_conversations
@@ -188,6 +190,11 @@ def _disk_full_for(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
         (lambda p: write_parquet(pd.DataFrame({"a": [1, 2]}), p), "t.parquet"),
         (lambda p: write_npy(np.zeros(3), p), "t.npy"),
         (lambda p: write_csv(pd.DataFrame({"a": [1, 2]}), p), "t.csv"),
+        (
+            lambda p: write_rejected(pd.DataFrame({"source": ["f"], "record": [1], "reason": ["r"]}), p),
+            "r.jsonl",
+        ),
+        (lambda p: write_tables(pd.DataFrame({"status": ["ok"]}), p.parent), "metrics.csv"),
     ],
 )
 def test_full_disk_names_the_file_and_leaves_the_old_one(tmp_path, monkeypatch, write, name):

@@ -186,10 +186,11 @@ def headline_columns(table: pd.DataFrame) -> list[str]:
 def write_tables(table: pd.DataFrame, out_dir: str | os.PathLike[str]) -> tuple[Path, Path]:
     """Write ``metrics.csv`` (every column) and ``metrics.md`` (headline columns) into ``out_dir``."""
     from cliokit.evals.runs import markdown_table
+    from cliokit.rundir import write_text
 
     out = Path(out_dir)
     csv, md = out / "metrics.csv", out / "metrics.md"
-    table.to_csv(csv, index=False)
+    write_text(table.to_csv(index=False), csv)
     short = table[headline_columns(table)].rename(
         columns=lambda c: c.removeprefix("parameters.").removeprefix("headline.")
     )
@@ -197,5 +198,5 @@ def write_tables(table: pd.DataFrame, out_dir: str | os.PathLike[str]) -> tuple[
     text = markdown_table(short)
     if len(failed):
         text += "\nFailed runs:\n\n" + "".join(f"- {r.name}: {r.error}\n" for r in failed.itertuples())
-    md.write_text(text, encoding="utf-8")
+    write_text(text, md)
     return csv, md

@@ -24,6 +24,7 @@ import pandas as pd
 
 from cliokit.config import PRIVACY_FLOOR
 from cliokit.result import ClioResult
+from cliokit.rundir import write_text
 from cliokit.tables import cluster_names, facet_breakdowns, level_total
 from cliokit.viz._common import PALETTE, breakdown_facets
 from cliokit.viz.charts import concerning_chart, language_overrepresentation_chart, top_level_shares_chart
@@ -329,8 +330,6 @@ def write_report(
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     text = build_report(result, max_points=max_points, include_map=include_map, seed=seed)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_text(text, path)  # atomic; an OSError becomes an OutputError naming the path
     logger.info("wrote report %s (%d kB)", path, path.stat().st_size // 1024)
     return path
