@@ -287,7 +287,6 @@ def write_rejected(rejected: pd.DataFrame, path: str | os.PathLike[str]) -> None
     if missing:
         raise ConfigError(f"rejected must have columns source, record and reason; missing {missing}")
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     columns = [str(c) for c in rejected.columns]
     lines = []
     for row in rejected.itertuples(index=False, name=None):

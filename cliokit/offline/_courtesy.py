@@ -105,7 +105,7 @@ def clean_sentences(sentences: list[str], score: Callable[[str], float]) -> list
         s = _LEADING_GREETING.sub("", sentence).strip()
         if not s or _ONLY_GREETING.match(s):
             continue
-        asks = score(s) > 0
+        asks = (scores[i] if s == sentence else score(s)) > 0
         if not asks and i != best and _DIGIT_RUN.search(s):
             continue
         short = len(s.split()) <= 8 and len(s) <= 60

@@ -21,7 +21,7 @@ import threading
 from functools import cache
 from typing import Any
 
-from cliokit.offline._courtesy import clean_sentences, remove_identifiers
+from cliokit.offline._courtesy import _DIGIT_RUN, clean_sentences, remove_identifiers
 from cliokit.offline._lexicon import (
     _BLOB,
     _CJK_CHAR,
@@ -168,9 +168,6 @@ def _request_matcher() -> tuple[_Matcher, int]:
     """Return one matcher over both cue lists, and the index where the start-only cues begin."""
     cues, start_cues = _request_cues()
     return _Matcher(cues + start_cues), len(cues)
-
-
-_DIGIT_RUN = re.compile(r"\d{3}")
 
 
 def _sentences(text: str) -> list[str]:

@@ -328,7 +328,6 @@ def write_report(
     """
     result = run if isinstance(run, ClioResult) else ClioResult.load(run)
     path = Path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = build_report(result, max_points=max_points, include_map=include_map, seed=seed)
     write_text(text, path)  # atomic; an OSError becomes an OutputError naming the path
     logger.info("wrote report %s (%d kB)", path, path.stat().st_size // 1024)
