@@ -193,6 +193,17 @@ class StubLLM:
             + self.count("/v1/chat/completions")
         )
 
+    def settled_model_calls(self, expected: int, timeout_s: float = 10.0) -> int:
+        """``model_calls`` once it reaches ``expected`` or ``timeout_s`` passes.
+
+        A client that timed out has returned before the server thread may have logged its request
+        (a loaded machine schedules that thread late), so counts right after a timeout can lag.
+        """
+        deadline = time.monotonic() + timeout_s
+        while self.model_calls < expected and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.model_calls
+
     def _fault(self) -> str | None:
         with self._lock:
             return self.faults.pop(0) if self.faults else None

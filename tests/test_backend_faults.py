@@ -105,7 +105,7 @@ def test_timeouts_and_server_errors_keep_normal_retries(name: str) -> None:
         stub.slow_s = 0.6
         stub.faults = ["500", "slow"] * n  # every attempt fails, none with a connection failure
         results = complete(backend, [_facets_request(i) for i in range(n)])
-        assert stub.model_calls == 2 * n
+        assert stub.settled_model_calls(2 * n) == 2 * n
     assert all(r.error and r.retries == 1 for r in results), "retried, then an item error; not stopped"
 
 

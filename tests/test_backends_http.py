@@ -90,7 +90,9 @@ def test_anthropic_model_without_prefill_is_asked_for_the_opening_tag(stub):
 @pytest.mark.parametrize("name", ["anthropic", "openai"])
 @pytest.mark.parametrize("fault", ["429", "500", "529", "slow"])
 def test_transient_faults_are_retried(stub, name, fault):
-    backend = _backend(name, timeout_s=0.5)
+    # a generous timeout unless timeouts are the fault: a loaded machine must not add any
+    backend = _backend(name, timeout_s=1.0 if fault == "slow" else 30.0)
+    stub.slow_s = 3.0
     stub.faults = [fault, fault]
     [result] = complete(backend, [_facets_request()])
     assert result.error is None and result.retries == 2
