@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cliokit._load_time import find_timestamp, parse_timestamp
 from cliokit.errors import InputError
 
 logger = logging.getLogger("cliokit.load")
@@ -90,6 +91,9 @@ class Sink:
         self.rej_reasons: list[str] = []
         self.seen: dict[str, tuple[str, int]] = {}
         self.n_user_id_missing = 0
+        self.timestamps: list[pd.Timestamp | None] = []
+        self.n_bad_timestamp = 0
+        self.first_bad_timestamp: str | None = None
 
     def reject(self, source: str, record: int, conversation_id: str | None, reason: str) -> None:
         """Record a rejection, or raise it when strict."""
@@ -109,8 +113,13 @@ class Sink:
         user_id: str | None,
         messages: list[dict[str, str]],
         reported_id: str | None,
+        stamp: tuple[str, Any] | None = None,
     ) -> None:
-        """Cut the conversation to the limits and clean its text, then keep or reject it."""
+        """Cut the conversation to the limits and clean its text, then keep or reject it.
+
+        ``stamp`` is ``(where, raw value)`` of its timestamp; an unreadable one is counted and kept
+        as NaT (raised when strict).
+        """
         try:
             check_text(conversation_id, "conversation id")
             if user_id is not None:
@@ -138,6 +147,7 @@ class Sink:
             reason = f"duplicate conversation id {shown}: first seen at {first[0]}:{first[1]}"
             self.reject(source, record, reported_id, reason)
             return
+        timestamp = self._timestamp(source, record, stamp)
         self.seen[conversation_id] = (source, record)
         self.n_cut += was_cut
         self.n_cleaned += any(changed for _, changed in cleaned)
@@ -149,6 +159,24 @@ class Sink:
         self.messages.append(final)
         self.sources.append(source)
         self.records.append(record)
+        self.timestamps.append(timestamp)
+
+    def _timestamp(self, source: str, record: int, stamp: tuple[str, Any] | None) -> pd.Timestamp | None:
+        """The parsed timestamp; None when absent or (counted, or raised when strict) unreadable."""
+        if stamp is None:
+            return None
+        where, value = stamp
+        try:
+            return parse_timestamp(value)
+        except ValueError as exc:
+            reason = f"timestamp {where}: {exc}"
+            if self.strict:
+                raise InputError(reason, source, record) from None
+            logger.debug("%s:%d kept without a timestamp: %s", source, record, reason)
+            self.n_bad_timestamp += 1
+            if self.first_bad_timestamp is None:
+                self.first_bad_timestamp = f"{source}:{record}: {reason}"
+            return None
 
     def frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Accepted conversations and rejected records as DataFrames."""
@@ -159,6 +187,7 @@ class Sink:
                 "messages": pd.Series(self.messages, dtype=object),
                 "source": pd.Series(self.sources, dtype="str"),
                 "record": pd.Series(self.records, dtype="int64"),
+                "timestamp": pd.Series(self.timestamps, dtype="datetime64[ns, UTC]"),
             }
         )
         rejected = pd.DataFrame(
@@ -313,7 +342,7 @@ def _handle_record(obj: dict[str, Any], fmt: str, source: str, record: int, stem
     except RecursionError:
         sink.reject(source, record, reported, "record is nested too deeply")
         return
-    sink.accept(source, record, conversation_id, user_id, messages, reported)
+    sink.accept(source, record, conversation_id, user_id, messages, reported, find_timestamp(obj))
 
 
 def _id_value(value: Any, what: str) -> str | None:

@@ -19,6 +19,7 @@ from cliokit._load_formats import (
     plain,
     render_blocks,
 )
+from cliokit._load_time import TIMESTAMP_FIELDS
 from cliokit.errors import InputError
 
 _CONVERSATION_ID_COLUMNS = ("conversation_id", "id", "conversation")
@@ -89,10 +90,12 @@ def _load_rows(frame: pd.DataFrame, columns: Mapping[str, Any], source: str, off
         )
     user_col = _pick(columns, ("user_id",))
     order_col = _pick(columns, _ORDER_COLUMNS)
+    time_col = _pick(columns, TIMESTAMP_FIELDS)
     ids = frame[id_col].tolist()
     roles = frame[role_col].tolist()
     contents = frame[content_col].tolist()
     users = frame[user_col].tolist() if user_col is not None else None
+    times = frame[time_col].tolist() if time_col is not None else None
     order = _order_keys(frame[order_col]) if order_col is not None else None
 
     groups: dict[str, list[int]] = {}
@@ -132,7 +135,11 @@ def _load_rows(frame: pd.DataFrame, columns: Mapping[str, Any], source: str, off
                 user_id = _row_id(users[j])
                 if user_id is not None:
                     break
-        sink.accept(source, record, key, user_id, messages, key)
+        stamp = None
+        if times is not None:
+            row = next((j for j in rows if not is_missing(times[j]) and str(times[j]).strip()), None)
+            stamp = None if row is None else (f"row {row + offset} '{time_col}'", times[row])
+        sink.accept(source, record, key, user_id, messages, key, stamp)
 
 
 def _row_message(role: Any, content: Any, row: int) -> dict[str, str]:

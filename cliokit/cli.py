@@ -71,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     e.set_defaults(handler=_cmd_export)
     e.add_argument("run_dir")
     e.add_argument("--out", required=True, help="output directory")
+    e.add_argument("--dp-epsilon", metavar="E", help="release differentially private counts, budget E > 0")
+    e.add_argument("--dp-delta", metavar="D", help="DP failure probability (default: 1e-6)")
+    e.add_argument(
+        "--dp-max-conversations", metavar="N", help="DP: conversations counted per user (default: 4)"
+    )
 
     est = sub.add_parser("estimate", help="print expected calls, tokens and cost before running")
     est.set_defaults(handler=_cmd_estimate)
@@ -199,8 +204,10 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from cliokit.export import export_run
+    from cliokit.monitor.dp import dp_params
 
-    for path in export_run(args.run_dir, args.out):
+    dp = dp_params(args.dp_epsilon, args.dp_delta, args.dp_max_conversations)
+    for path in export_run(args.run_dir, args.out, dp=dp):
         print(path)
     return 0
 

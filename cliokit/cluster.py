@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from cliokit.config import ClusterConfig, resolve_k
+from cliokit.config import ClusterConfig, HierarchyConfig, resolve_k
 
 logger = logging.getLogger(__name__)
 
@@ -105,3 +105,35 @@ def centroids(embeddings: np.ndarray, labels: np.ndarray, n_clusters: int) -> np
     np.add.at(sums, labels, embeddings)
     norms = np.linalg.norm(sums, axis=1, keepdims=True)
     return (sums / np.where(norms == 0, 1, norms)).astype(np.float32)
+
+
+def choose_top_k(centres: np.ndarray, cfg: HierarchyConfig) -> tuple[int, dict[str, Any]]:
+    """The number of top-level clusters: ``cfg.top_k``, or chosen from the data when ``"auto"``.
+
+    Auto: the count in :func:`cliokit.config.top_k_range` whose Ward grouping of the base
+    clusters' centroids has the highest silhouette (cosine). Returns the count and what the
+    manifest records about the choice.
+    """
+    from sklearn.metrics import silhouette_score
+
+    from cliokit.config import top_k_range
+    from cliokit.offline.hierarchy import group_centroids
+
+    if isinstance(cfg.top_k, int):
+        return cfg.top_k, {"top_k": cfg.top_k, "criterion": "configured"}
+    lo, hi = top_k_range(len(centres))
+    vectors = np.asarray(centres, dtype=np.float64)
+    scores = {}
+    for m in range(lo, hi + 1):
+        groups = group_centroids(vectors, m)
+        if 1 < len(np.unique(groups)) < len(vectors):
+            scores[m] = float(silhouette_score(vectors, groups, metric="cosine"))
+    if not scores:
+        return lo, {"top_k": lo, "criterion": "smallest of range", "range": [lo, hi]}
+    best = max(scores, key=lambda m: (scores[m], -m))
+    return best, {
+        "top_k": best,
+        "criterion": "silhouette",
+        "range": [lo, hi],
+        "silhouette": {str(m): round(s, 4) for m, s in scores.items()},
+    }

@@ -126,6 +126,9 @@ class FacetsConfig(_Section):
     """Upper bound on the length of the request and task facets."""
     topic_max_chars: int = Field(1000, ge=50)
     """Upper bound on the offline ``topic`` facet (the cleaned user turns that offline runs embed)."""
+    workers: Annotated[int, Field(ge=1)] | Auto = "auto"
+    """Processes that scrub and extract offline facets (``auto``: the CPUs this process may use; 1:
+    in this process). Outputs are the same for any value, so it is not part of the fingerprint."""
 
     @field_validator("custom")
     @classmethod
@@ -176,12 +179,13 @@ class NameConfig(_Section):
     many as it shows in-cluster samples, all from clusters that pass the privacy thresholds."""
     n_keywords: int = Field(8, ge=1)
     """c-TF-IDF keywords kept per cluster."""
-    offline_namer: Literal["keywords", "phrases"] = "keywords"
-    """Offline names: ``keywords`` (dominant task label and top c-TF-IDF keywords) or ``phrases``
-    (:class:`cliokit.offline.PhraseNamer`: phrases shared by enough users, c-TF-IDF weighted,
-    re-ranked against the centroid, stop words of 11 languages removed, CJK segmented). On the
-    synthetic suite (10k, 11 languages) phrases cut names holding a stop word from 93% to 0% and
-    map names to the right category 0.39 vs 0.34, but importing bertopic adds ~19 s to a run."""
+    offline_namer: Literal["keywords", "phrases"] = "phrases"
+    """Offline names: ``phrases`` (:class:`cliokit.offline.PhraseNamer`: 1–3-word phrases shared by
+    enough users, c-TF-IDF weighted, re-ranked against the centroid, stop words of 11 languages
+    removed, CJK segmented) or ``keywords`` (:class:`cliokit.offline.KeywordNamer`: dominant task
+    label and top c-TF-IDF keywords). Mapped back to known labels by embedding, phrases and keywords
+    score alike (mean of five public and synthetic checks 0.434 vs 0.428, see ``PhraseNamer``'s
+    ``contrast``), but every keyword name holds a stop word and no phrase name does."""
 
 
 class HierarchyConfig(_Section):
@@ -250,6 +254,39 @@ class ProjectConfig(_Section):
     """UMAP ``n_neighbors``."""
     min_dist: float = Field(0.0, ge=0.0, le=1.0)
     """UMAP ``min_dist``."""
+
+
+class CoordinationConfig(_Section):
+    """Signals of coordinated or automated activity per cluster, and the limits that flag a cluster.
+
+    A cluster is flagged when ``near_duplicate_share`` reaches its limit and so does at least one
+    of ``conversations_per_user``, ``top_user_share``, ``user_gini`` and ``burst_ratio``
+    (:mod:`cliokit.monitor.coordination` defines them; the defaults are measured in
+    ``bench/bench_coordination.py``).
+    """
+
+    enabled: bool = True
+    """Compute the signals after the hierarchy (``coordination.parquet``) and flag clusters."""
+    jaccard: float = Field(0.6, gt=0.0, le=1.0)
+    """Two conversations are near-duplicates when the MinHash estimate of the Jaccard similarity
+    of their embedded facet's character 5-grams is at least this."""
+    num_perm: int = Field(128, ge=16, le=1024)
+    """MinHash permutations (the estimate's standard error is sqrt(J(1-J)/num_perm): 0.04 at 0.6)."""
+    burst_window_hours: float = Field(24.0, gt=0)
+    """Width of the sliding time window of ``burst_ratio``."""
+    min_conversations: int = Field(20, ge=2)
+    """Smaller clusters get signals but are never flagged (a handful of conversations is noise)."""
+    near_duplicate_share: float = Field(0.6, ge=0.0, le=1.0)
+    """Limit: share of the cluster's conversations with a near-duplicate in the cluster."""
+    conversations_per_user: float = Field(2.0, ge=1.0)
+    """Limit: the cluster's conversations per distinct user."""
+    top_user_share: float = Field(0.3, gt=0.0, le=1.0)
+    """Limit: share of the cluster's conversations sent by its most active user."""
+    user_gini: float = Field(0.6, gt=0.0, le=1.0)
+    """Limit: Gini coefficient of the cluster's conversations per user."""
+    burst_ratio: float = Field(12.0, ge=1.0)
+    """Limit: the cluster's largest share of conversations in one window, over the share an even
+    spread over the run's time span would put there."""
 
 
 #: Every task a backend can be asked to do; ``backend.models`` keys must be among them.
@@ -370,6 +407,7 @@ class Config(_Section):
     hierarchy: HierarchyConfig = HierarchyConfig()
     privacy: PrivacyConfig = PrivacyConfig()
     project: ProjectConfig = ProjectConfig()
+    coordination: CoordinationConfig = CoordinationConfig()
     backend: BackendConfig = BackendConfig()
 
     @classmethod

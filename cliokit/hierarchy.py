@@ -49,6 +49,8 @@ logger = logging.getLogger(__name__)
 STAGE_VERSION = 1
 
 EmbedFn = Callable[[list[str]], np.ndarray]
+#: ``(parent_of_child, n_parents) -> names of the parents from their conversations`` (build_hierarchy)
+NameGroupsFn = Callable[[np.ndarray, int], pd.DataFrame]
 
 
 @dataclass
@@ -325,6 +327,7 @@ class ClioHierarchy:
         level: int,
         seed: int,
         progress: bool | None = None,
+        name_groups: NameGroupsFn | None = None,
     ) -> LevelResult | None:
         """Build one level of about ``n_parents`` parents over ``children``.
 
@@ -337,6 +340,8 @@ class ClioHierarchy:
             Each child's centroid of conversation embeddings (places children that have no text).
         n_parents : int
             Wanted number of parents.
+        name_groups : callable, optional
+            Not used: the steps' rename names the parents.
 
         Returns
         -------
@@ -480,41 +485,10 @@ class HierarchyBuilder(Protocol):
         level: int,
         seed: int,
         progress: bool | None = None,
+        name_groups: NameGroupsFn | None = None,
     ) -> LevelResult | None:
         """One new level, or None when no child has text to build on."""
         ...
-
-
-def choose_top_k(centres: np.ndarray, cfg: HierarchyConfig) -> tuple[int, dict[str, Any]]:
-    """The number of top-level clusters: ``cfg.top_k``, or chosen from the data when ``"auto"``.
-
-    Auto: the count in :func:`cliokit.config.top_k_range` whose Ward grouping of the base
-    clusters' centroids has the highest silhouette (cosine). Returns the count and what the
-    manifest records about the choice.
-    """
-    from sklearn.metrics import silhouette_score
-
-    from cliokit.config import top_k_range
-    from cliokit.offline.hierarchy import group_centroids
-
-    if isinstance(cfg.top_k, int):
-        return cfg.top_k, {"top_k": cfg.top_k, "criterion": "configured"}
-    lo, hi = top_k_range(len(centres))
-    vectors = np.asarray(centres, dtype=np.float64)
-    scores = {}
-    for m in range(lo, hi + 1):
-        groups = group_centroids(vectors, m)
-        if 1 < len(np.unique(groups)) < len(vectors):
-            scores[m] = float(silhouette_score(vectors, groups, metric="cosine"))
-    if not scores:
-        return lo, {"top_k": lo, "criterion": "smallest of range", "range": [lo, hi]}
-    best = max(scores, key=lambda m: (scores[m], -m))
-    return best, {
-        "top_k": best,
-        "criterion": "silhouette",
-        "range": [lo, hi],
-        "silhouette": {str(m): round(s, 4) for m, s in scores.items()},
-    }
 
 
 @dataclass(frozen=True)
@@ -524,6 +498,11 @@ class Hierarchy:
     clusters: pd.DataFrame
     labels: list[np.ndarray]
     notes: list[str]
+
+
+def _per_conversation(name_conversations: NameGroupsFn, child_labels: np.ndarray) -> NameGroupsFn:
+    """``name_groups`` for one level: parents of children, read through each conversation's child."""
+    return lambda parent_of_child, n: name_conversations(parent_of_child[child_labels], n)
 
 
 def build_hierarchy(
@@ -539,6 +518,7 @@ def build_hierarchy(
     *,
     seed: int,
     progress: bool | None = None,
+    name_conversations: NameGroupsFn | None = None,
 ) -> Hierarchy:
     """Every level above the base, each passed through the privacy filter before it is built on.
 
@@ -553,6 +533,10 @@ def build_hierarchy(
         Wanted number of clusters at each level above the base.
     seed : int
         The run's hierarchy seed; level ``d`` uses ``derive_seed(seed, f"hierarchy-{d}")``.
+    name_conversations : callable, optional
+        ``name_conversations(labels, n)`` names ``n`` groups of conversations (``labels``: each
+        conversation's group); a builder that names parents from their conversations (the
+        offline :class:`~cliokit.offline.CentroidHierarchy`) gets it per level as ``name_groups``.
 
     Returns
     -------
@@ -575,6 +559,9 @@ def build_hierarchy(
             level=depth,
             seed=derive_seed(seed, f"hierarchy-{depth}"),
             progress=progress,
+            name_groups=None
+            if name_conversations is None
+            else _per_conversation(name_conversations, conv_labels[-1]),
         )
         if built is None:
             notes.append(

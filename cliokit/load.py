@@ -2,10 +2,10 @@ r"""Load conversations from JSON Lines, JSON, parquet, CSV or a DataFrame into o
 
 Every input ends up as one row per conversation with ``conversation_id``, ``user_id``, ``messages``
 (a list of ``{"role", "content"}`` dicts, roles exactly ``system``/``user``/``assistant``/``tool``),
-``source`` and ``record``. Bad records never stop a load: each is rejected with a reason that names
-what is wrong, and ``n_read == len(conversations) + len(rejected)`` always holds. Problems with a
-whole input (a missing file, an unreadable file, a table without the needed columns) raise
-:class:`~cliokit.errors.InputError`.
+``source``, ``record`` and ``timestamp``. Bad records never stop a load: each is rejected with a
+reason that names what is wrong, and ``n_read == len(conversations) + len(rejected)`` always holds.
+Problems with a whole input (a missing file, an unreadable file, a table without the needed
+columns) raise :class:`~cliokit.errors.InputError`.
 
 Text that is not valid Unicode (a lone surrogate, e.g. an escaped ``"\ud800"`` in JSON) rejects its
 record. Accepted text is cleaned: line and page breaks (CR LF, CR, VT, FF, U+0085) become ``\n``,
@@ -15,6 +15,13 @@ A conversation with no user message with visible text is rejected. Conversations
 ``max_messages`` messages or ``max_chars`` characters are cut, not rejected: the leading messages
 within both limits are kept and the message that crosses ``max_chars`` is cut at it and marked
 ``" [truncated]"``.
+
+Every layout may carry a time: the ``timestamp``, ``created_at``, ``create_time``, ``time`` or
+``date`` field of the conversation (a column, in tables), else of its first message that has one,
+as ISO 8601 (a time without a zone is UTC) or an epoch number (seconds below 1e11, milliseconds
+above; see :mod:`cliokit._load_time`). It becomes the ``timestamp`` column (UTC, NaT when absent).
+An unreadable time does not reject the conversation: it is kept with NaT and counted in
+:attr:`LoadResult.n_bad_timestamp` (with ``strict=True`` it raises).
 
 Supported layouts (``format=``):
 
@@ -81,8 +88,9 @@ class LoadResult:
     ----------
     conversations : pandas.DataFrame
         One row per accepted conversation: ``conversation_id`` (str), ``user_id`` (str),
-        ``messages`` (list of ``{"role": str, "content": str}``), ``source`` (str) and ``record``
-        (int, 1-based line number or record index in ``source``).
+        ``messages`` (list of ``{"role": str, "content": str}``), ``source`` (str), ``record``
+        (int, 1-based line number or record index in ``source``) and ``timestamp``
+        (``datetime64[ns, UTC]``, NaT when the record has none or it is unreadable).
     rejected : pandas.DataFrame
         One row per rejected record: ``source`` (str), ``record`` (int), ``conversation_id``
         (str, or None when the record carried no id) and ``reason`` (str).
@@ -97,6 +105,8 @@ class LoadResult:
     n_cleaned : int
         Accepted conversations whose text lost control characters or had an invisible-only message
         emptied (line breaks made ``\n`` do not count).
+    n_bad_timestamp : int
+        Accepted conversations whose timestamp could not be read; kept with a NaT ``timestamp``.
     """
 
     conversations: pd.DataFrame
@@ -106,6 +116,7 @@ class LoadResult:
     n_user_id_missing: int
     n_cut: int
     n_cleaned: int
+    n_bad_timestamp: int
 
 
 # --------------------------------------------------------------------------------------------
@@ -131,7 +142,8 @@ def load_conversations(
     format : {"auto", "openai", "sharegpt", "anthropic", "rows", "dataframe"}, default="auto"
         Input layout; ``"auto"`` detects it from the extension and the first record.
     strict : bool, default=False
-        Raise :class:`~cliokit.errors.InputError` at the first rejected record.
+        Raise :class:`~cliokit.errors.InputError` at the first rejected record or unreadable
+        timestamp.
     max_messages : int, default=2000
         Longer conversations keep their first ``max_messages`` messages.
     max_chars : int, default=1_000_000
@@ -149,7 +161,8 @@ def load_conversations(
         An unknown ``format``, a bad limit, or a format that does not fit the source.
     InputError
         A file is missing or unreadable, a table lacks the needed columns, or (``strict=True``) a
-        record is rejected; the message starts with ``source:record``.
+        record is rejected or has an unreadable timestamp; the message starts with
+        ``source:record``.
     """
     if format not in FORMATS:
         raise ConfigError(f"format must be one of {', '.join(FORMATS)}; got {format!r}")
@@ -181,6 +194,7 @@ def load_conversations(
         n_user_id_missing=sink.n_user_id_missing,
         n_cut=sink.n_cut,
         n_cleaned=sink.n_cleaned,
+        n_bad_timestamp=sink.n_bad_timestamp,
     )
     logger.info(
         "loaded %d conversations from %s (format %s, %d rejected, %d cut to the size limits, %d cleaned)",
@@ -191,6 +205,14 @@ def load_conversations(
         result.n_cut,
         result.n_cleaned,
     )
+    if sink.first_bad_timestamp is not None:
+        logger.warning(
+            "%d accepted conversations from %s have an unreadable timestamp and are kept without a "
+            "time; the first: %s",
+            sink.n_bad_timestamp,
+            label,
+            sink.first_bad_timestamp,
+        )
     if len(result.rejected):
         logger.warning(
             "%d of %d records rejected from %s; see LoadResult.rejected",

@@ -154,6 +154,7 @@ def run(
             stages.Cluster(),
             stages.Name(),
             stages.Hierarchy(name_embedder),
+            stages.Coordination(),
         ]
         own_policy = backend_obj.policy is None  # a policy the caller set stays theirs
         if own_policy:

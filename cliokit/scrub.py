@@ -135,6 +135,7 @@ _JOIN_RE = re.compile(rf"(?<=[{_SPACELESS}])(?=[0-9A-Za-z+])|(?<=[0-9A-Za-z])(?=
 _MAYBE_PII_RE = re.compile(r"[\d@]")
 _NO_FAST_PATH = frozenset({"URL", "MAC_ADDRESS"})
 _CACHE_LIMIT = 100_000
+_PROGRESS_STEP = 256  # conversations scrubbed between progress bar updates
 
 
 # --------------------------------------------------------------------------- settings
@@ -317,7 +318,55 @@ def _as_messages(cell: object, record: int) -> list[Mapping[str, Any]]:
     for msg in items:
         if not isinstance(msg, Mapping) or "content" not in msg:
             raise InputError("each message must be a dict with a 'content' key", "<dataframe>", record)
+        content = msg["content"]
+        if content is not None and not isinstance(content, str):
+            raise InputError(
+                f"message content must be a str, got {type(content).__name__}", "<dataframe>", record
+            )
     return items
+
+
+def _checked_messages(conversations: pd.DataFrame) -> list[list[Mapping[str, Any]]]:
+    """Every row's messages, checked (InputError names the first bad 1-based row) before any scrubbing."""
+    if not isinstance(conversations, pd.DataFrame):
+        raise InputError(f"expected a pandas DataFrame, got {type(conversations).__name__}", "<dataframe>")
+    if "messages" not in conversations.columns:
+        raise InputError("no 'messages' column", "<dataframe>")
+    return [_as_messages(cell, i) for i, cell in enumerate(conversations["messages"], start=1)]
+
+
+def _scrub_messages(
+    cells: Sequence[Sequence[Mapping[str, Any]]],
+    entities: tuple[str, ...],
+    threshold: float,
+    ner_hook: NerHook | None = None,
+    cache: dict[str, tuple[str, list[PiiSpan]]] | None = None,
+) -> tuple[list[list[dict[str, Any]]], dict[str, int], int]:
+    """Scrubbed copies of checked message lists, spans per entity type, and how many lists had any."""
+    cache = {} if cache is None else cache  # repeated texts (system prompts) are analysed once
+    counts: dict[str, int] = dict.fromkeys(entities, 0)
+    with_pii = 0
+    new_cells: list[list[dict[str, Any]]] = []
+    for cell in cells:
+        new_msgs: list[dict[str, Any]] = []
+        found = False
+        for msg in cell:
+            content = msg["content"]
+            new_msg = dict(msg)
+            if isinstance(content, str):
+                if content not in cache:
+                    if len(cache) >= _CACHE_LIMIT:
+                        cache.clear()
+                    spans = find_pii(content, entities=entities, threshold=threshold, ner_hook=ner_hook)
+                    cache[content] = (_replace(content, spans), spans)
+                new_msg["content"], spans = cache[content]
+                for span in spans:
+                    counts[span.entity_type] = counts.get(span.entity_type, 0) + 1
+                found = found or bool(spans)
+            new_msgs.append(new_msg)
+        with_pii += found
+        new_cells.append(new_msgs)
+    return new_cells, counts, with_pii
 
 
 def scrub_conversations(
@@ -348,40 +397,22 @@ def scrub_conversations(
         Spans found per entity type (every requested type is present, possibly 0), plus
         ``"conversations_with_pii"``.
     """
-    if not isinstance(conversations, pd.DataFrame):
-        raise InputError(f"expected a pandas DataFrame, got {type(conversations).__name__}", "<dataframe>")
-    if "messages" not in conversations.columns:
-        raise InputError("no 'messages' column", "<dataframe>")
+    cells = _checked_messages(conversations)
     chosen = _check_settings(entities, threshold)
     counts: dict[str, int] = dict.fromkeys(chosen, 0)
     with_pii = 0
-    cache: dict[str, tuple[str, list[PiiSpan]]] = {}  # repeated messages (system prompts) run once
     new_cells: list[list[dict[str, Any]]] = []
-    with progress_bar(total=len(conversations), desc="Scrubbing PII", enabled=progress) as bar:
-        for i, cell in enumerate(conversations["messages"], start=1):
-            new_msgs: list[dict[str, Any]] = []
-            found = False
-            for msg in _as_messages(cell, i):
-                content = msg["content"]
-                new_msg = dict(msg)
-                if isinstance(content, str):
-                    if content not in cache:
-                        if len(cache) >= _CACHE_LIMIT:
-                            cache.clear()
-                        spans = find_pii(content, entities=chosen, threshold=threshold, ner_hook=ner_hook)
-                        cache[content] = (_replace(content, spans), spans)
-                    new_msg["content"], spans = cache[content]
-                    for span in spans:
-                        counts[span.entity_type] = counts.get(span.entity_type, 0) + 1
-                    found = found or bool(spans)
-                elif content is not None:
-                    raise InputError(
-                        f"message content must be a str, got {type(content).__name__}", "<dataframe>", i
-                    )
-                new_msgs.append(new_msg)
-            with_pii += found
-            new_cells.append(new_msgs)
-            bar.update(1)
+    cache: dict[str, tuple[str, list[PiiSpan]]] = {}
+    with progress_bar(total=len(cells), desc="Scrubbing PII", enabled=progress) as bar:
+        for start in range(0, len(cells), _PROGRESS_STEP):
+            part, part_counts, part_pii = _scrub_messages(
+                cells[start : start + _PROGRESS_STEP], chosen, threshold, ner_hook, cache
+            )
+            new_cells += part
+            for key, n in part_counts.items():
+                counts[key] = counts.get(key, 0) + n
+            with_pii += part_pii
+            bar.update(len(part))
     out = conversations.copy()
     out["messages"] = pd.Series(new_cells, index=conversations.index, dtype=object)
     counts["conversations_with_pii"] = with_pii

@@ -1,7 +1,8 @@
 """The pipeline's stages: each connects one pure stage function to the run directory.
 
 load → facets (scrub + extraction) → embed → project (in the background) → cluster → name (with
-the privacy filter and audit of the base level) → hierarchy (with the filter at every level).
+the privacy filter and audit of the base level) → hierarchy (with the filter at every level) →
+coordination (signals of coordinated activity per unsuppressed cluster).
 Each stage documents what it reads from and adds to ``ctx.data``.
 """
 
@@ -20,10 +21,11 @@ from cliokit import hierarchy as hierarchy_stage
 from cliokit import name as name_stage
 from cliokit import project as project_stage
 from cliokit.cluster import centroids
-from cliokit.config import derive_seed, resolve_levels, resolve_thresholds
+from cliokit.config import derive_seed, resolve_levels, resolve_thresholds, stable_hash
 from cliokit.embedders import Embedder
 from cliokit.errors import CliokitError, ConfigError
 from cliokit.load import LoadResult, load_conversations, truncate_conversations, write_rejected
+from cliokit.monitor import coordination
 from cliokit.privacy import PrivacyFilter, apply_suppression
 from cliokit.result import assignments_table
 from cliokit.rundir import package_versions, write_npy, write_parquet
@@ -57,6 +59,7 @@ class Load(Stage):
             user_id_missing=loaded.n_user_id_missing,
             cut=loaded.n_cut,
             cleaned=loaded.n_cleaned,
+            bad_timestamp=loaded.n_bad_timestamp,
             truncated=n_truncated,
         )
         if conversations.empty:
@@ -89,8 +92,10 @@ class Facets(Stage):
         return ["facets.parquet"] + (["conversations.parquet"] if ctx.cfg.keep_text else [])
 
     def key(self, ctx: RunContext) -> dict[str, Any]:
+        dumped = ctx.cfg.model_dump(mode="json")
+        facets = {k: v for k, v in dumped["facets"].items() if k != "workers"}  # cannot change the output
         return {
-            "config": ctx.cfg.section_hash("scrub", "facets"),
+            "config": stable_hash({"scrub": dumped["scrub"], "facets": facets}),
             "extractor": ctx.components.facets.key(),
             "presidio": package_versions(["presidio-analyzer"])["presidio-analyzer"],
             "keep_text": ctx.cfg.keep_text,
@@ -99,16 +104,18 @@ class Facets(Stage):
     def compute(self, ctx: RunContext) -> dict[str, Any]:
         cfg = ctx.cfg
         convs = ctx.data["conversations"]
-        info: dict[str, Any] = {}
-        if cfg.scrub.enabled:
-            from cliokit.scrub import scrub_conversations
-
-            convs, info["scrubbed"] = scrub_conversations(
-                convs, entities=cfg.scrub.entities, threshold=cfg.scrub.threshold, progress=ctx.progress
-            )
-        facets = facets_stage.extract_facets(
-            convs, ctx.components.facets, cfg.facets, ctx.usage_for("facets"), progress=ctx.progress
+        workers = facets_stage.resolve_workers(cfg.facets.workers, len(convs))
+        ctx.rundir.manifest.resolved["facets"] = {"workers": workers}
+        facets, convs, counts = facets_stage.scrub_and_extract(
+            convs,
+            ctx.components.facets,
+            cfg.facets,
+            ctx.usage_for("facets"),
+            scrub=cfg.scrub if cfg.scrub.enabled else None,
+            workers=workers,
+            progress=ctx.progress,
         )
+        info: dict[str, Any] = {} if counts is None else {"scrubbed": counts}
         write_parquet(facets, ctx.file("facets.parquet"))
         if cfg.keep_text:
             write_parquet(
@@ -294,7 +301,7 @@ class Hierarchy(Stage):
         cfg = ctx.cfg.hierarchy
         n_base = ctx.data["n_base"]
         if n_base > 2:
-            top, choice = hierarchy_stage.choose_top_k(
+            top, choice = cluster_stage.choose_top_k(
                 centroids(ctx.data["X"], ctx.data["labels"], n_base), cfg
             )
         else:
@@ -307,6 +314,7 @@ class Hierarchy(Stage):
             "config": ctx.cfg.section_hash("hierarchy"),
             "privacy": ctx.data["privacy"].key(),
             "builder": ctx.components.hierarchy.key(),
+            "namer": ctx.components.namer.key(),
             "embedder": self.name_embedder.fingerprint,
             "seed": ctx.cfg.seed,
             "levels": ctx.data["level_sizes"],
@@ -316,6 +324,25 @@ class Hierarchy(Stage):
         def embed(texts: list[str]) -> np.ndarray:
             return self.name_embedder.embed(
                 texts, batch_size=ctx.cfg.embed.batch_size, progress=False, cache_dir=_cache_dir(ctx)
+            )
+
+        facets = ctx.data["facets"].iloc[ctx.data["rows"]].reset_index(drop=True)
+        privacy: PrivacyFilter = ctx.data["privacy"]
+
+        def name_conversations(labels: np.ndarray, n: int) -> pd.DataFrame:
+            return name_stage.name_clusters(
+                facets,
+                labels,
+                ctx.data["X"],
+                centroids(ctx.data["X"], labels, n),
+                np.zeros(n, dtype=bool),
+                ctx.components.namer,
+                ctx.cfg.name,
+                ctx.usage_for("hierarchy"),
+                facet=ctx.data["embed_facet"],
+                min_users=privacy.min_users,
+                seed=derive_seed(ctx.cfg.seed, "name"),
+                progress=False,
             )
 
         tree = hierarchy_stage.build_hierarchy(
@@ -330,6 +357,7 @@ class Hierarchy(Stage):
             ctx.usage_for("hierarchy"),
             seed=ctx.cfg.seed,
             progress=ctx.progress,
+            name_conversations=name_conversations,
         )
         assignments = assignments_table(ctx.data["facets"]["conversation_id"], tree.labels, ctx.data["rows"])
         write_parquet(tree.clusters, ctx.file("clusters.parquet"))
@@ -345,18 +373,67 @@ class Hierarchy(Stage):
         )
 
 
+class Coordination(Stage):
+    """Signals of coordinated or automated activity per unsuppressed cluster, and their flags.
+
+    Reads the embedded facet and the finished tree (:mod:`cliokit.monitor.coordination`); writes
+    ``coordination.parquet`` unless ``coordination.enabled`` is false.
+    """
+
+    name = "coordination"
+    after = ("hierarchy",)
+
+    def outputs(self, ctx: RunContext) -> list[str]:
+        return [coordination.FILE] if ctx.cfg.coordination.enabled else []
+
+    def key(self, ctx: RunContext) -> dict[str, Any]:
+        return {
+            "config": ctx.cfg.section_hash("coordination"),
+            "facet": ctx.data["embed_facet"],
+            "datasketch": package_versions(["datasketch"])["datasketch"],
+        }
+
+    def compute(self, ctx: RunContext) -> dict[str, Any]:
+        if not ctx.cfg.coordination.enabled:
+            ctx.file(coordination.FILE).unlink(missing_ok=True)  # no stale signals from an earlier run
+            return {}
+        facets = ctx.data["facets"]
+        columns = [c for c in ("conversation_id", "user_id", "timestamp") if c in facets.columns]
+        signals = coordination.coordination_signals(
+            facets[columns].assign(text=facets[ctx.data["embed_facet"]]),
+            pd.read_parquet(ctx.file("assignments.parquet")),
+            pd.read_parquet(ctx.file("clusters.parquet")),
+            ctx.cfg.coordination,
+        )
+        write_parquet(signals, ctx.file(coordination.FILE))
+        return {"flagged": int(signals["coordination_flag"].sum())}
+
+    def load(self, ctx: RunContext) -> None:
+        counts = ctx.rundir.manifest.counts
+        counts.pop("coordination_flagged", None)
+        if ctx.cfg.coordination.enabled:
+            flags = pd.read_parquet(ctx.file(coordination.FILE), columns=["coordination_flag"])
+            counts["coordination_flagged"] = int(flags["coordination_flag"].sum())
+
+
 def _cache_dir(ctx: RunContext) -> str:
     return ctx.cfg.embed.cache_dir or str(ctx.file("cache"))
 
 
 def _hash_conversations(conversations: pd.DataFrame) -> str:
-    """SHA-256 of the ids and messages; any string hashes (a lone surrogate as its surrogatepass bytes)."""
+    """SHA-256 of ids, messages and timestamps (NaT adds nothing; a lone surrogate hashes as its bytes)."""
     h = hashlib.sha256()
-    for cid, uid, messages in zip(
-        conversations["conversation_id"], conversations["user_id"], conversations["messages"], strict=True
+    stamps = conversations.get("timestamp", pd.Series(pd.NaT, index=conversations.index))
+    for cid, uid, messages, ts in zip(
+        conversations["conversation_id"],
+        conversations["user_id"],
+        conversations["messages"],
+        stamps,
+        strict=True,
     ):
+        row = [cid, uid, [[m["role"], m["content"]] for m in messages]]
         h.update(
-            json.dumps([cid, uid, [[m["role"], m["content"]] for m in messages]], ensure_ascii=False).encode(
+            json.dumps(row if pd.isna(ts) else [*row, ts.isoformat()], ensure_ascii=False).encode(
                 "utf-8", "surrogatepass"
             )
         )

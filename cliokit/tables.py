@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from cliokit.errors import ConfigError
+from cliokit.monitor.coordination import with_coordination
 from cliokit.rundir import Manifest
 
 if TYPE_CHECKING:
@@ -92,7 +93,9 @@ def cluster_table(result: ClioResult, level: int | None = None) -> pd.DataFrame:
         parent is suppressed or at the top), ``n_conversations``, ``n_users``, ``share`` (of the
         conversations clustered at that level, suppressed clusters included), ``mean_concerning``,
         ``share_concerning`` (score >= 3), ``top_language``, ``top_language_share``, ``mean_turns``
-        and ``mean_<facet>`` for each numeric custom facet.
+        and ``mean_<facet>`` for each numeric custom facet; when the run has coordination
+        signals (:mod:`cliokit.monitor.coordination`), the signals, ``coordination_flag`` (bool:
+        possible coordinated or automated activity) and ``coordination_reasons``.
     """
     level = resolve_level(result, level)
     names = cluster_names(result)
@@ -130,7 +133,8 @@ def cluster_table(result: ClioResult, level: int | None = None) -> pd.DataFrame:
     c = c.merge(agg.reset_index(), on="cluster_id", how="left")
     keep = ["cluster_id", "level", "name", "label", "description", "keywords", "parent_id", "parent_name"]
     keep += ["n_conversations", "n_users", "share", *agg.columns]
-    return c[keep].sort_values("n_conversations", ascending=False, kind="stable").reset_index(drop=True)
+    c = c[keep].sort_values("n_conversations", ascending=False, kind="stable").reset_index(drop=True)
+    return with_coordination(result, c)
 
 
 def conversation_table(result: ClioResult) -> pd.DataFrame:
@@ -151,7 +155,8 @@ def conversation_table(result: ClioResult) -> pd.DataFrame:
     return df.merge(result.projection, on="conversation_id", how="left")
 
 
-def _turn_bin(n: Any) -> str:
+def turn_bin(n: Any) -> str:
+    """The ``n_turns`` bucket of facet breakdowns: ``1``, ``2``, ``3``, ``4-7``, ``8+`` or ``unknown``."""
     if pd.isna(n):
         return "unknown"
     n = int(n)
@@ -174,9 +179,7 @@ def facet_breakdowns(result: ClioResult, facets: list[str] | None = None) -> pd.
     level_cols = [c for c in result.assignments.columns if c.startswith("level_")]
     frames = []
     for facet in facets:
-        values = (
-            f[facet].map(_turn_bin) if facet == "n_turns" else f[facet].astype("string").fillna("unknown")
-        )
+        values = f[facet].map(turn_bin) if facet == "n_turns" else f[facet].astype("string").fillna("unknown")
         for col in level_cols:
             df = pd.DataFrame({"cluster_id": f[col], "value": values}).dropna(subset=["cluster_id"])
             df = df[df["cluster_id"].isin(visible)]

@@ -7,9 +7,10 @@ import pandas as pd
 
 from cliokit.backends.calls import StageUsage
 from cliokit.backends.scripted import ScriptedBackend
+from cliokit.cluster import choose_top_k
 from cliokit.config import HierarchyConfig, top_k_range
 from cliokit.embedders import HashEmbedder
-from cliokit.hierarchy import ClioHierarchy, ModelSteps, choose_top_k, snap
+from cliokit.hierarchy import ClioHierarchy, ModelSteps, snap
 from cliokit.offline import CentroidHierarchy, OfflineSteps
 
 THEMES = {

@@ -44,7 +44,9 @@ def check_invariant(result: LoadResult) -> None:
         "messages",
         "source",
         "record",
+        "timestamp",
     ]
+    assert str(result.conversations["timestamp"].dtype) == "datetime64[ns, UTC]"
     assert list(result.rejected.columns) == ["source", "record", "conversation_id", "reason"]
 
 
@@ -430,6 +432,198 @@ def test_list_of_paths(tmp_path: Path) -> None:
     assert result.rejected.iloc[0]["source"] == str(second)
     assert result.rejected.iloc[0]["record"] == 3
     assert result.rejected.iloc[0]["reason"] == f"duplicate conversation id 'a': first seen at {first}:1"
+
+
+# ----------------------------------------------------------------------------------------------
+# timestamps
+# ----------------------------------------------------------------------------------------------
+
+UTC = "2024-05-01 12:00:00+00:00"
+
+
+def stamps(result: LoadResult) -> dict[str, str]:
+    """``{conversation_id: timestamp as str}`` ("NaT" where absent)."""
+    ts = result.conversations.set_index("conversation_id")["timestamp"]
+    return {cid: str(t) for cid, t in ts.items()}
+
+
+def test_timestamps_from_openai_records_iso_and_epoch(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "t.jsonl",
+        [
+            conv("zulu", timestamp="2024-05-01T12:00:00Z"),
+            conv("zoned", created_at="2024-05-01T14:00:00+02:00"),
+            conv("naive", time="2024-05-01T12:00:00"),  # no zone: UTC
+            conv("space", date="2024-05-01 12:00:00"),
+            conv("day", date="2024-05-01"),
+            conv("seconds", created_at=1714564800),
+            conv("seconds_float", create_time=1714564800.25),
+            conv("millis", timestamp=1714564800000),
+            conv("millis_string", timestamp="1714564800000"),
+            conv("micros", timestamp=1714564800000000),
+            conv("none"),
+            conv("null", timestamp=None),
+            conv("first_wins", timestamp="2024-05-01T12:00:00Z", created_at="1999-01-01"),
+        ],
+    )
+    result = load_conversations(path)
+    check_invariant(result)
+    got = stamps(result)
+    for cid in (
+        "zulu",
+        "zoned",
+        "naive",
+        "space",
+        "seconds",
+        "millis",
+        "millis_string",
+        "micros",
+        "first_wins",
+    ):
+        assert got[cid] == UTC, cid
+    assert got["day"] == "2024-05-01 00:00:00+00:00"
+    assert got["seconds_float"] == "2024-05-01 12:00:00.250000+00:00"
+    assert got["none"] == got["null"] == "NaT"
+    assert result.n_bad_timestamp == 0
+
+
+def test_epoch_unit_is_chosen_by_magnitude(tmp_path: Path) -> None:
+    records = [
+        conv("s", timestamp=9_000_000_000),
+        conv("s_out_of_range", timestamp=99_999_999_999),  # seconds: the year 5138
+        conv("ms", timestamp=100_000_000_000),  # one more: milliseconds
+        conv("neg", timestamp=-86400),
+    ]
+    result = load_conversations(write_jsonl(tmp_path / "t.jsonl", records))
+    assert stamps(result) == {
+        "s": "2255-03-14 16:00:00+00:00",
+        "s_out_of_range": "NaT",
+        "ms": "1973-03-03 09:46:40+00:00",
+        "neg": "1969-12-31 00:00:00+00:00",
+    }
+    assert result.n_bad_timestamp == 1
+
+
+def test_timestamp_from_the_first_message_that_has_one(tmp_path: Path) -> None:
+    records = [
+        {
+            "id": "openai",
+            "messages": [
+                {"role": "system", "content": "be brief"},
+                {"role": "user", "content": "hello", "timestamp": "2024-05-01T12:00:00Z"},
+                {"role": "assistant", "content": "hi", "timestamp": "2024-05-02T00:00:00Z"},
+            ],
+        },
+        {
+            "id": "sharegpt",
+            "conversations": [
+                {"from": "human", "value": "hello", "create_time": 1714564800},
+                {"from": "gpt", "value": "hi", "create_time": 1714564900},
+            ],
+        },
+        {
+            "id": "anthropic",
+            "system": "be brief",
+            "created_at": "2024-05-01T12:00:00Z",
+            "messages": [{"role": "user", "content": [{"type": "text", "text": "hello"}], "timestamp": 0}],
+        },
+    ]
+    result = load_conversations(write_jsonl(tmp_path / "t.jsonl", records))
+    assert stamps(result) == {"openai": UTC, "sharegpt": UTC, "anthropic": UTC}  # the record's field first
+    share = load_conversations(write_jsonl(tmp_path / "s.jsonl", records[1:2]), format="sharegpt")
+    assert stamps(share) == {"sharegpt": UTC}
+
+
+def test_bad_timestamp_keeps_the_conversation_counts_and_warns(tmp_path: Path, caplog) -> None:
+    path = write_jsonl(
+        tmp_path / "t.jsonl",
+        [
+            conv("good", timestamp="2024-05-01T12:00:00Z"),
+            conv("words", timestamp="yesterday"),
+            conv("us_date", timestamp="05/01/2024"),
+            conv("bool", created_at=True),
+            conv("range", timestamp="9999-01-01"),
+            conv("list", timestamp=[2024, 5, 1]),
+            conv("blank", timestamp="  "),  # blank: no time, not a bad one
+        ],
+    )
+    with caplog.at_level("WARNING", logger="cliokit.load"):
+        result = load_conversations(path)
+    check_invariant(result)
+    assert len(result.conversations) == 7 and result.rejected.empty
+    got = stamps(result)
+    assert got["good"] == UTC
+    assert all(got[c] == "NaT" for c in ("words", "us_date", "bool", "range", "list", "blank"))
+    assert result.n_bad_timestamp == 5
+    warning = [r.getMessage() for r in caplog.records if "unreadable timestamp" in r.getMessage()]
+    assert len(warning) == 1 and "5 accepted conversations" in warning[0]
+    assert f"{path}:2: timestamp 'timestamp': unreadable timestamp 'yesterday'" in warning[0]
+    with pytest.raises(
+        InputError, match=r"t\.jsonl:2: timestamp 'timestamp': unreadable timestamp 'yesterday'"
+    ):
+        load_conversations(path, strict=True)
+
+
+def test_timestamps_from_rows_tables(tmp_path: Path) -> None:
+    csv = tmp_path / "rows.csv"
+    csv.write_text(
+        "conversation_id,role,content,turn,created_at\n"
+        "a,assistant,later,2,1714564900\n"
+        "a,user,earlier,1,1714564800\n"  # the first message in turn order gives the time
+        "b,user,hi,1,\n"
+        "b,assistant,yo,2,2024-05-01T14:00:00+02:00\n"  # blank first: the first message that has one
+        "c,user,hi,1,\n"
+        "d,user,hi,1,soon\n",
+        encoding="utf-8",
+    )
+    result = load_conversations(csv)
+    check_invariant(result)
+    assert stamps(result) == {"a": UTC, "b": UTC, "c": "NaT", "d": "NaT"}
+    assert result.n_bad_timestamp == 1
+    with pytest.raises(InputError, match=r"rows\.csv:7: timestamp row 7 'created_at'"):
+        load_conversations(csv, strict=True)
+    frame = pd.DataFrame(
+        {
+            "conversation_id": ["p", "p", "q"],
+            "role": ["user", "assistant", "user"],
+            "content": ["x", "y", "z"],
+            "timestamp": pd.to_datetime(["2024-05-01 14:00", "2024-05-01 15:00", None]).tz_localize(
+                "Europe/Paris"
+            ),
+        }
+    )
+    parquet = tmp_path / "rows.parquet"
+    frame.to_parquet(parquet)
+    assert stamps(load_conversations(parquet)) == {"p": UTC, "q": "NaT"}
+
+
+def test_timestamps_from_one_conversation_per_row_tables(tmp_path: Path) -> None:
+    messages = [{"role": "user", "content": "hello"}]
+    frame = pd.DataFrame(
+        {
+            "id": ["naive", "zoned", "epoch", "none"],
+            "messages": [messages] * 4,
+            "created_at": [
+                pd.Timestamp("2024-05-01 12:00"),
+                pd.Timestamp("2024-05-01 14:00", tz="Europe/Paris"),
+                1714564800000,
+                None,
+            ],
+        }
+    )
+    result = load_conversations(frame)
+    check_invariant(result)
+    assert stamps(result) == {"naive": UTC, "zoned": UTC, "epoch": UTC, "none": "NaT"}
+    typed = frame.iloc[:2].assign(created_at=pd.to_datetime(["2024-05-01 12:00", None]))
+    parquet = tmp_path / "conversations.parquet"
+    typed.to_parquet(parquet)
+    assert stamps(load_conversations(parquet)) == {"naive": UTC, "zoned": "NaT"}
+
+
+def test_no_timestamp_anywhere_gives_a_nat_column(tmp_path: Path) -> None:
+    result = load_conversations(write_jsonl(tmp_path / "t.jsonl", [conv("a"), conv("b")]))
+    check_invariant(result)
+    assert result.conversations["timestamp"].isna().all() and result.n_bad_timestamp == 0
 
 
 # ----------------------------------------------------------------------------------------------

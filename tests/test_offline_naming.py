@@ -11,7 +11,7 @@ from cliokit.embedders import HashEmbedder
 from cliokit.errors import ConfigError
 from cliokit.name import NamingInput
 from cliokit.offline import OfflineFacets
-from cliokit.offline.naming import PhraseNamer, _distinct_phrases, phrase_sets
+from cliokit.offline.naming import PhraseNamer, _distinct_phrases, cluster_phrases, phrase_sets
 from cliokit.synthetic import LANGUAGES, generate
 from cliokit.text import content_runs, segment_words, stopwords, text_script
 
@@ -181,3 +181,37 @@ def test_needs_users_and_valid_settings():
         PhraseNamer(_embed, users=["a", "b"], min_users=1).name(view, [0], StageUsage(), False)
     with pytest.raises(ConfigError, match="diversity"):
         PhraseNamer(_embed, diversity=2.0)
+
+
+def test_no_candidates_when_no_phrase_is_shared_by_enough_users():
+    # every phrase has one user: no cluster has a candidate (once crashed on scipy's empty indexing)
+    got = cluster_phrases(
+        phrase_sets(["bake bread", "bake bread", "grow tomatoes"], progress=False),
+        np.array([0, 0, 1]),
+        ["u1", "u1", "u2"],
+        min_users=2,
+    )
+    assert got == {0: [], 1: []}
+
+
+def test_every_level_of_an_offline_run_has_phrase_names_without_stop_words(tmp_path):
+    """The default offline run names base clusters and their parents from shared phrases."""
+    import cliokit
+
+    data = generate(400, list(LANGUAGES), seed=1, progress=False)
+    config = {
+        "embed": {"model": "hash"},
+        "project": {"method": "pca"},
+        "privacy": {"min_users": 2, "min_conversations": 2},
+        "hierarchy": {"top_k": 4},
+    }
+    result = cliokit.run(data.conversations, config, out=tmp_path / "r")
+    shown = result.clusters[result.clusters["name"].notna()]
+    assert shown["level"].max() >= 1, "a level above the base is named"
+    stops = stopwords()
+    for level, names in shown.groupby("level")["name"]:
+        assert names.str.lower().is_unique, level
+        for name in names:
+            assert not set(segment_words(name)) & stops, (level, name)
+    parents = shown[shown["level"] >= 1]
+    assert parents["description"].str.startswith("Conversations about").any()

@@ -23,6 +23,7 @@ CONTRACT = [
     "embeddings.npy",
     "manifest.json",
     "rejected.jsonl",
+    "coordination.parquet",
 ]
 
 
@@ -44,7 +45,16 @@ def test_writes_every_contract_file(finished):
     m = result.manifest.model_dump(mode="json")
     assert m["status"] == "complete"
     assert m["counts"]["read"] == m["counts"]["accepted"] + m["counts"]["rejected"] == 240
-    assert set(m["stages"]) == {"load", "facets", "embed", "cluster", "name", "hierarchy", "project"}
+    assert set(m["stages"]) == {
+        "load",
+        "facets",
+        "embed",
+        "cluster",
+        "name",
+        "hierarchy",
+        "coordination",
+        "project",
+    }
     assert m["backend"]["heuristic"] is True and m["notes"]
     assert set(m["prompts"]) >= {"facets", "name_cluster", "audit"}
     assert m["versions"]["cliokit"] == cliokit.__version__

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import socket
 import subprocess
 import sys
@@ -474,3 +475,165 @@ def test_scrub_conversations_errors() -> None:
         scrub_conversations(pd.DataFrame({"messages": [[{"role": "user"}]]}), progress=False)
     with pytest.raises(InputError, match="list of dicts"):
         scrub_conversations(pd.DataFrame({"messages": ["just a string"]}), progress=False)
+
+
+# --------------------------------------------------------------------------- speed-ups change nothing
+
+
+def reference_phones(text: str) -> set[tuple[int, int, float]]:
+    """The phone recogniser as it was before line gating: every region's matcher over the whole text."""
+    import phonenumbers
+    from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+    from cliokit import _scrub_recognizers as rec
+
+    if not rec._PHONE_GATE_RE.search(text):
+        return set()
+
+    def res(start: int, end: int) -> RecognizerResult:
+        return RecognizerResult("PHONE_NUMBER", start, end, 0.4)
+
+    found = EntityRecognizer.remove_duplicates(
+        [
+            res(m.start, m.end)
+            for r in rec._PHONE_REGIONS
+            for m in phonenumbers.PhoneNumberMatcher(text, r, leniency=2)
+        ]
+    )
+    if "+" in text:
+        plus = phonenumbers.PhoneNumberMatcher(text, "ZZ", leniency=phonenumbers.Leniency.POSSIBLE)
+        found += [res(m.start, m.end) for m in plus if m.raw_string.startswith("+")]
+    for m in rec._LOCAL_PHONE_RE.finditer(text):
+        digits = sum(len(g) for g in rec._DIGITS_RE.findall(m.group().partition("x")[0]))
+        if 6 <= digits <= 15 and rec._has_phone_context(text, m.start(), m.end()):
+            found.append(res(m.start(), m.end()))
+    for r in found:
+        r.score = rec._phone_score(text, r.start, r.end, 0.4)
+    kept = EntityRecognizer.remove_duplicates([r for r in found if r.score > 0])
+    return {(r.start, r.end, r.score) for r in kept}
+
+
+def phones(text: str) -> set[tuple[int, int, float]]:
+    engine = scrub._engine(("PHONE_NUMBER",))
+    recognizer = engine.registry.recognizers[0]
+    return {(r.start, r.end, r.score) for r in recognizer.analyze(text, ["PHONE_NUMBER"], None)}
+
+
+PHONE_EDGE_CASES = [
+    "Q13442814 -0.74269533 -1.8002026 3.1285145\n2050151 32",  # a float vector, then a count
+    "rgb (255, 153, 0), (0, 255, 10)\ncall me on 020 7946 0958",
+    "id 123456\nTel: 467 3395",  # a local number on another line than the six digits
+    "call +49 12 now, ref 123456",  # a possible local-only number after a "+"
+    "ref 123456\n電話 ０９０-１２３４-５６７８",  # full-width digits
+    "v1.2.3 build 20240611 (555) 123-4567 x12",
+    "0.2   0   192.65\n12.34.56.78 x 555x1234 ext. 99",
+    "amounts: 1,234,567.89 and 4 000 000; phone 06 12 34 56 78",
+    "IDs: A-0401000, J-0401000; fax 3660170548-Fax",
+]
+
+
+@pytest.mark.parametrize("text", PHONE_EDGE_CASES)
+def test_line_gated_phone_recogniser_finds_what_the_whole_text_matcher_finds(text: str) -> None:
+    assert phones(text) == reference_phones(text)
+
+
+PIECES = st.sampled_from(
+    [" ", " ", "-", ".", "/", "(", ")", "+", "x", " ext ", ", ", "\n", "  ", "#", "_", ":", "a", "Q",
+     "call ", "tel: ", "office", "０１２", "٣٤٥", "0.", "-0.", "xxx", "$", "%"]
+)  # fmt: skip
+DIGITS = st.text(alphabet="0123456789", min_size=1, max_size=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(DIGITS, PIECES), min_size=3, max_size=25).map("".join))
+def test_phone_gates_change_nothing(text: str) -> None:
+    assert phones(text) == reference_phones(text)
+
+
+def test_full_width_phone_digits_next_to_an_ascii_number_do_not_crash() -> None:
+    # Before: IndexError in the weak-number check (no ASCII digit group in the candidate).
+    assert types("ref 123456 電話 ０９０-１２３４-５６７８") == [("PHONE_NUMBER", "０９０-１２３４-５６７８")]
+
+
+def test_phone_digit_floors_match_phonenumbers_metadata() -> None:
+    import phonenumbers
+    from phonenumbers.phonenumberutil import COUNTRY_CODES_FOR_NON_GEO_REGIONS
+
+    from cliokit import _scrub_recognizers as rec
+
+    regions = [phonenumbers.PhoneMetadata.metadata_for_region(r) for r in phonenumbers.SUPPORTED_REGIONS]
+    regions += [
+        phonenumbers.PhoneMetadata.metadata_for_nongeo_region(c) for c in COUNTRY_CODES_FOR_NON_GEO_REGIONS
+    ]
+    shortest = min(n for m in regions for n in m.general_desc.possible_length if n > 0)
+    assert rec._SHORTEST_VALID_NUMBER == shortest
+    local = min(n for m in regions for n in (m.general_desc.possible_length_local_only or ()) if n > 0)
+    assert rec._PLUS_MIN_DIGITS == 1 + local
+    for region in rec._PHONE_REGIONS:  # the floors assume an international prefix of two digits or more
+        idd = phonenumbers.PhoneMetadata.metadata_for_region(region).international_prefix
+        assert not any(re.fullmatch(idd, d) for d in ["", *"0123456789"]), region
+        assert 4 <= rec._min_phone_digits(region) <= 7
+
+
+GATED = [
+    ("IpRecognizer", {}, "_IP_GATE_RE"),
+    ("IbanRecognizer", {"regex_flags": 0}, "_IBAN_GATE_RE"),  # flags set below
+    ("UsSsnRecognizer", {}, "_SSN_GATE_RE"),
+    ("EmailRecognizer", {}, "_EMAIL_GATE_RE"),
+]
+GATE_PIECES = st.sampled_from(
+    ["192.168.1.20", "::1", "fe80::1", "2001:db8::ff00:42:8329", ":", "::", ".", "-", " ", "a@b.io",
+     "GB82WEST12345698765432", "de44 5001 0517 5407 3249 31", "123-45-6789", "123 45 6789", "k", "ſ"]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.one_of(GATE_PIECES, DIGITS, st.text(alphabet="0123456789abcdefx:.-@ ", max_size=8)), max_size=8
+    ).map("".join)
+)
+def test_recogniser_gates_never_hide_a_finding(text: str) -> None:
+    import regex
+    from presidio_analyzer import predefined_recognizers
+
+    from cliokit import _scrub_recognizers as rec
+
+    for name, kwargs, gate in GATED:
+        if name == "IbanRecognizer":
+            kwargs = {"regex_flags": regex.DOTALL | regex.MULTILINE | regex.IGNORECASE}
+        recognizer = getattr(predefined_recognizers, name)(**kwargs)
+        if recognizer.analyze(text, recognizer.supported_entities):
+            assert getattr(rec, gate).search(text), (name, text)
+
+
+def _example_numbers() -> list[str]:
+    import phonenumbers
+
+    formats = [phonenumbers.PhoneNumberFormat.NATIONAL, phonenumbers.PhoneNumberFormat.INTERNATIONAL]
+    out = []
+    for region in ("US", "GB", "DE", "FR", "IL", "IN", "BR", "JP", "AU", "ES", "IT", "CH", "SH", "NU"):
+        for kind in (phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.MOBILE):
+            number = phonenumbers.example_number_for_type(region, kind)
+            if number is not None:
+                out += [phonenumbers.format_number(number, f) for f in formats]
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(_example_numbers()),
+    st.lists(st.sampled_from([" ", "-", " - ", ". ", " / ", "  ", "x", "", ") ("]), min_size=8, max_size=8),
+    st.sampled_from(["", "x", "Q", "(", "+", "call ", "-", "a-", "0.", "ref 1.5 "]),
+    st.sampled_from(["", ".5", "x12", " ext 3", ")", "a", " office", "\n2050151 32"]),
+)
+def test_phone_gates_change_nothing_around_real_numbers(
+    number: str, seps: list[str], before: str, after: str
+) -> None:
+    parts = re.split(r"[ -]", number)
+    text = (
+        before
+        + "".join(p + (seps[i % len(seps)] if i < len(parts) - 1 else "") for i, p in enumerate(parts))
+        + after
+    )
+    assert phones(text) == reference_phones(text)

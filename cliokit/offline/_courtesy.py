@@ -14,8 +14,9 @@ numbers, dates, user names mixing letters and digits) are removed from the sente
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 # Greeting / thanks / pleasantry words of the 11 suite languages (phrasebook lists, a superset of
 # the words the offline request heuristic treats as greetings). A sentence that is only these words
@@ -96,17 +97,38 @@ def clean_sentences(sentences: list[str], score: Callable[[str], float]) -> list
 
     ``score`` rates how request-like a sentence is (> 0: it asks for something).
     """
-    scores = [score(s) for s in sentences]
-    best = max(range(len(sentences)), key=lambda i: (scores[i], -i)) if sentences else -1
-    out = []
+    return list(iter_clean_sentences(sentences, score))
+
+
+def iter_clean_sentences(sentences: list[str], score: Callable[[str], float]) -> Iterator[str]:
+    """:func:`clean_sentences`, one at a time, scoring sentences only as far as it has to."""
+    scores: dict[int, float] = {}
+    top = (-math.inf, 0)  # the highest (score, -index) among the sentences scored so far
+
+    def score_of(i: int) -> float:
+        nonlocal top
+        if i not in scores:
+            scores[i] = score(sentences[i])
+            top = max(top, (scores[i], -i))
+        return scores[i]
+
+    def is_best(i: int) -> bool:
+        """Whether sentence ``i`` is the most request-like (the earliest of equals)."""
+        key = (score_of(i), -i)
+        if top > key:
+            return False
+        for j in range(len(sentences)):  # no sentence scored so far beats it: score them all
+            score_of(j)
+        return top == key
+
     for i, sentence in enumerate(sentences):
         if _PLACEHOLDER.search(sentence):
             continue
         s = _LEADING_GREETING.sub("", sentence).strip()
         if not s or _ONLY_GREETING.match(s):
             continue
-        asks = (scores[i] if s == sentence else score(s)) > 0
-        if not asks and i != best and _DIGIT_RUN.search(s):
+        asks = (score_of(i) if s == sentence else score(s)) > 0
+        if not asks and _DIGIT_RUN.search(s) and not is_best(i):
             continue
         short = len(s.split()) <= 8 and len(s) <= 60
         if not asks and (
@@ -115,11 +137,12 @@ def clean_sentences(sentences: list[str], score: Callable[[str], float]) -> list
             continue
         s = remove_identifiers(s)
         if s:
-            out.append(s)
-    return out
+            yield s
 
 
-_SPACES = re.compile(r"[^\S\n]+")
+# Runs of horizontal space, and lone spaces other than " ": what becomes one " ".
+_SPACES = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
+_ANY_DIGIT = re.compile(r"\d")
 
 
 def remove_identifiers(text: str) -> str:
@@ -130,4 +153,30 @@ def remove_identifiers(text: str) -> str:
     >>> remove_identifiers("Born 17/06/1946, account anna.k_4x9z, call 186 1834 5208, in 2024.")
     'Born , account , call , in 2024.'
     """
-    return _SPACES.sub(" ", _IDENTIFIER.sub(" ", text)).strip()
+    if _ANY_DIGIT.search(text):  # every identifier shape holds a digit
+        text = _IDENTIFIER.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+# Words that only soften a request ("please", "again", "very"), in the 11 suite languages: a name
+# phrase made of these and greeting/thanks words says nothing about the topic.
+_SOFTENERS = (
+    r"please|pls|again|very|so|really|kindly|por favor|otra vez|de nuevo|muy|s'il (?:te|vous) pla[iî]t|"
+    r"encore|très|bitte|nochmal|noch einmal|sehr|vielmals|por gentileza|de novo|muito|"
+    r"пожалуйста|ещё раз|еще раз|очень|お願いします|もう一度|本当に|请|再|非常|十分|太|"
+    r"부탁드립니다|부탁해요|다시|정말|من فضلك|لو سمحت|مرة أخرى|جدا|कृपया|फिर से|बहुत"
+)
+_PLEASANTRY = re.compile(
+    rf"^(?:(?:{_GREET_WORDS}|{_THANKS_WORDS}|{_SOFTENERS}|{_AFTER})[\s!.,。！、~:]*)+$", re.I
+)
+
+
+def is_pleasantry(phrase: str) -> bool:
+    """Whether ``phrase`` is only greetings, thanks and softeners ("danke", "非常感谢", "nochmal bitte").
+
+    Examples
+    --------
+    >>> is_pleasantry("nochmal bitte"), is_pleasantry("非常感谢"), is_pleasantry("emergency fund")
+    (True, True, False)
+    """
+    return bool(_PLEASANTRY.match(phrase.strip()))

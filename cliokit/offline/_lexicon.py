@@ -102,7 +102,9 @@ _PLACEHOLDER = re.compile(r"\[[A-Z][A-Z0-9_]*[A-Z0-9]\]|<[A-Z][A-Z0-9_]*[A-Z0-9]
 _UUID = re.compile(r"\b[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\b")
 _HEX = re.compile(r"\b(?:0x)?[0-9a-fA-F]{16,}\b")
 _BLOB = re.compile(r"(?<![\w+/=])[A-Za-z0-9+/_-]{24,}={0,2}(?![\w+/=])")
-_HSPACE = re.compile(r"[^\S\n]+")
+# Runs of horizontal space, and lone spaces other than " ": what becomes one " ".
+_HSPACE = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
+_ASCII_DIGIT = re.compile("[0-9]")
 _SPACE_BEFORE_PUNCT = re.compile(r" +([,.;:!?])")
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -135,20 +137,30 @@ def strip_noise(text: str) -> str:
     """
     if not text:
         return ""
-    out = _FENCED.sub("\n", text)
-    out = _INLINE_CODE.sub(" ", out)
-    out = _MD_LINK.sub(r"\1", out)
-    out = _URL.sub(" ", out)
-    out = _EMAIL.sub(" ", out)
-    out = _PLACEHOLDER.sub(" ", out)
-    out = _UUID.sub(" ", out)
+    # Each pattern runs only on text holding a string it cannot match without (most text has none).
+    out = _FENCED.sub("\n", text) if "```" in text or "~~~" in text else text
+    if "`" in out:
+        out = _INLINE_CODE.sub(" ", out)
+    if "](" in out:
+        out = _MD_LINK.sub(r"\1", out)
+    if "://" in out or "www." in out:
+        out = _URL.sub(" ", out)
+    if "@" in out:
+        out = _EMAIL.sub(" ", out)
+    if "[" in out or "<" in out or "{{" in out:
+        out = _PLACEHOLDER.sub(" ", out)
+    if "-" in out:
+        out = _UUID.sub(" ", out)
     out = _HEX.sub(" ", out)
-    out = _BLOB.sub(_is_blob, out)
-    out = _EMPTY_BRACKETS.sub(" ", out)
+    if _ASCII_DIGIT.search(out):  # a blob without a digit is kept
+        out = _BLOB.sub(_is_blob, out)
+    if "(" in out or "[" in out:
+        out = _EMPTY_BRACKETS.sub(" ", out)
     out = _HSPACE.sub(" ", out)
     out = _SPACE_BEFORE_PUNCT.sub(r"\1", out)
     out = "\n".join(line.strip() for line in out.split("\n"))
-    out = _BLANK_LINES.sub("\n\n", out)
+    if "\n\n\n" in out:
+        out = _BLANK_LINES.sub("\n\n", out)
     return out.strip()
 
 
@@ -213,6 +225,9 @@ def _parse_term(term: str) -> tuple[_Pat, ...]:
     return tuple(pats)
 
 
+_MEMO_LIMIT = 200_000  # distinct tokens a matcher remembers the first-token candidates of
+
+
 class _Matcher:
     """Find lexicon terms in normalised text: token n-grams for alphabetic scripts, substrings for CJK."""
 
@@ -233,6 +248,7 @@ class _Matcher:
             table.setdefault(pats[0].text, []).append((index, pats[1:]))
         self._prefix_lengths = sorted({len(k) for k in self._prefix})
         self._suffix_lengths = sorted({len(k) for k in self._suffix})
+        self._memo: dict[str, tuple[tuple[int, tuple[_Pat, ...]], ...]] = {}  # token -> _first(token)
 
     def _first(self, token: str) -> list[tuple[int, tuple[_Pat, ...]]]:
         found: list[tuple[int, tuple[_Pat, ...]]] = []
@@ -251,13 +267,21 @@ class _Matcher:
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """Return matches in ``text`` (already normalised) as ``(term index, start, end)``."""
         hits: list[tuple[int, int, int]] = []
-        tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-        for i, (token, start, _end) in enumerate(tokens):
-            for index, rest in self._first(token):
+        tokens: list[str] = _TOKEN.findall(text)
+        spans: list[tuple[int, int]] = []  # of the tokens, found once a term starts
+        memo = self._memo
+        for i, token in enumerate(tokens):
+            firsts = memo.get(token)
+            if firsts is None:
+                if len(memo) >= _MEMO_LIMIT:
+                    memo.clear()
+                firsts = memo[token] = tuple(self._first(token))
+            for index, rest in firsts:
                 if i + len(rest) >= len(tokens):
                     continue
-                if all(pat.ok(tokens[i + 1 + j][0]) for j, pat in enumerate(rest)):
-                    hits.append((index, start, tokens[i + len(rest)][2]))
+                if all(pat.ok(tokens[i + 1 + j]) for j, pat in enumerate(rest)):
+                    spans = spans or [m.span() for m in _TOKEN.finditer(text)]
+                    hits.append((index, spans[i][0], spans[i + len(rest)][1]))
         if self._cjk and _CJK_CHAR.search(text):
             for index, variants in self._cjk:
                 for variant in variants:
@@ -398,10 +422,9 @@ def __getattr__(name: str) -> Any:
 
 
 @cache
-def _concern_matcher() -> tuple[_Matcher, re.Pattern[str]]:
-    matcher = _Matcher([t.term for t in _concern_lexicon()])
-    benign = re.compile("|".join(f"(?:{p})" for p in _benign_contexts()))
-    return matcher, benign
+def _benign_pattern() -> re.Pattern[str]:
+    """One pattern over every benign context (see :func:`_benign_contexts`)."""
+    return re.compile("|".join(f"(?:{p})" for p in _benign_contexts()))
 
 
 def _iter_lexicon_text() -> Iterable[str]:

@@ -29,6 +29,8 @@ class OfflineFacets:
 
     source = "heuristic:offline"
     embed_facet = "topic"
+    #: Picklable and model-free: the facets stage runs it in its worker processes.
+    parallel = True
 
     def key(self) -> dict[str, Any]:
         """The lexicon version (every heuristic rule and cue list) and the facets it adds."""
@@ -47,14 +49,9 @@ class OfflineFacets:
     @staticmethod
     def _one(messages: list[Any], cfg: FacetsConfig) -> dict[str, Any]:
         limit = cfg.request_max_chars
-        request = heuristics.extract_request(messages, max_chars=limit).strip() or "(no user text)"
-        row: dict[str, Any] = {
-            "request": request[:limit],
-            "task": heuristics.extract_task(messages, max_chars=limit).strip()[:limit],
-            "language": heuristics.detect_language(messages),
-            "concerning": heuristics.concern_score(messages)[0],
-            "topic": heuristics.topic_text(messages, max_chars=cfg.topic_max_chars),
-        }
+        row = heuristics.offline_facets(messages, limit, cfg.topic_max_chars)
+        row["request"] = (row["request"].strip() or "(no user text)")[:limit]
+        row["task"] = row["task"].strip()[:limit]
         user_text = " ".join(m["content"] for m in messages if m["role"] == "user").lower()
         for facet in cfg.custom:
             value = None

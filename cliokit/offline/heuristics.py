@@ -17,32 +17,27 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from cliokit.offline._courtesy import _DIGIT_RUN, clean_sentences, remove_identifiers
+from cliokit.offline._courtesy import _DIGIT_RUN, iter_clean_sentences, remove_identifiers
+from cliokit.offline._language import _language_of
 from cliokit.offline._lexicon import (
     _BLOB,
     _CJK_CHAR,
     _CJK_RANGES,
     _EMAIL,
-    _HAN,
-    _HANGUL,
     _HEX,
-    _KANA,
-    _LANGUAGE_PRIORS,
     _MARKS,
     _PLACEHOLDER,
     _TOKEN,
     _URL,
     _UUID,
-    LANGUAGES,
-    MIN_LETTERS,
     LexiconTerm,
     Messages,
+    _benign_pattern,
     _concern_lexicon,
-    _concern_matcher,
     _drop_contained,
     _is_blob,
     _LazyPattern,
@@ -56,31 +51,83 @@ from cliokit.text import role_texts as _texts
 
 logger = logging.getLogger(__name__)
 
+
+class _Turns:
+    """A conversation's user turns, each cleaned and normalised at most once, with sentence scores memoised.
+
+    Every heuristic reads the user turns after :func:`strip_noise`, several after
+    :func:`_normalise`, and the request and topic heuristics score the same sentences; one
+    object per conversation does that work once for all of them.
+    """
+
+    __slots__ = ("_clean", "_folded", "_hits", "_scores", "texts")
+
+    def __init__(self, messages: Messages) -> None:
+        self.texts = _texts(messages, "user")
+        self._clean: dict[int, str] = {}
+        self._folded: dict[int, str] = {}
+        self._hits: dict[int, list[tuple[int, int, int]]] = {}
+        self._scores: dict[str, float] = {}
+
+    def clean(self, i: int) -> str:
+        """:func:`strip_noise` of turn ``i``."""
+        if i not in self._clean:
+            self._clean[i] = strip_noise(self.texts[i])
+        return self._clean[i]
+
+    def folded(self, i: int) -> str:
+        """:func:`_normalise` of :meth:`clean` of turn ``i`` (what lexicons match on)."""
+        if i not in self._folded:
+            self._folded[i] = _normalise(self.clean(i))
+        return self._folded[i]
+
+    def hits(self, i: int) -> list[tuple[int, int, int]]:
+        """Task cues and concern terms in :meth:`folded` turn ``i``, as :func:`_turn_matcher` finds them."""
+        if i not in self._hits:
+            self._hits[i] = _turn_matcher().find(self.folded(i))
+        return self._hits[i]
+
+    def score(self, sentence: str) -> float:
+        """:func:`_sentence_score` of ``sentence``."""
+        if sentence not in self._scores:
+            self._scores[sentence] = _sentence_score(sentence)
+        return self._scores[sentence]
+
+
+def offline_facets(
+    messages: Messages, request_max_chars: int = 200, topic_max_chars: int = 1000
+) -> dict[str, Any]:
+    """Every offline facet of one conversation, reading each user turn once.
+
+    Parameters
+    ----------
+    messages : sequence of mapping
+        The conversation (already PII-scrubbed).
+    request_max_chars : int, default=200
+        ``max_chars`` of :func:`extract_request` and :func:`extract_task`.
+    topic_max_chars : int, default=1000
+        ``max_chars`` of :func:`topic_text`.
+
+    Returns
+    -------
+    dict
+        ``request``, ``task``, ``language``, ``concerning`` and ``topic``: what
+        :func:`extract_request`, :func:`extract_task`, :func:`detect_language`,
+        :func:`concern_score` (its score) and :func:`topic_text` return.
+    """
+    turns = _Turns(messages)
+    return {
+        "request": _request(turns, request_max_chars),
+        "task": _task(turns, request_max_chars),
+        "language": _language(turns),
+        "concerning": _concern(turns)[0],
+        "topic": _topic(turns, topic_max_chars),
+    }
+
+
 # --------------------------------------------------------------------------------------------
 # Language
 # --------------------------------------------------------------------------------------------
-
-_IDENTIFIER_LOCK = threading.Lock()
-_IDENTIFIER: Any = None
-
-
-def _identifier() -> Any:
-    """Return a py3langid identifier restricted to :data:`LANGUAGES`, built once (about 0.5 s)."""
-    global _IDENTIFIER
-    if _IDENTIFIER is None:
-        with _IDENTIFIER_LOCK:
-            if _IDENTIFIER is None:
-                import numpy as np
-                from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-                identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
-                identifier.set_languages(list(LANGUAGES))
-                # The naive Bayes class log-priors are where language priors belong.
-                boost = [_LANGUAGE_PRIORS.get(c, 0.0) for c in identifier.nb_classes]
-                identifier.nb_pc = identifier.nb_pc + np.asarray(boost, dtype=identifier.nb_pc.dtype)
-                logger.debug("loaded py3langid restricted to %d languages", len(LANGUAGES))
-                _IDENTIFIER = identifier
-    return _IDENTIFIER
 
 
 def detect_language(messages_or_text: str | Messages) -> str:
@@ -105,25 +152,13 @@ def detect_language(messages_or_text: str | Messages) -> str:
         A code from :data:`LANGUAGES`, or ``"und"``.
     """
     if isinstance(messages_or_text, str):
-        raw = messages_or_text
-    else:
-        raw = "\n".join(_texts(messages_or_text, "user"))
-    text = strip_noise(raw)[:4000]
-    letters = sum(1 for c in text if c.isalpha())
-    kana = len(_KANA.findall(text))
-    han = len(_HAN.findall(text))
-    hangul = len(_HANGUL.findall(text))
-    if letters + kana + han + hangul < MIN_LETTERS:
-        return "und"
-    japanese = kana > 0 and kana >= 0.05 * (kana + han)
-    if kana + han + hangul >= 0.3 * letters:
-        if hangul >= kana + han:
-            return "ko"
-        return "ja" if japanese else "zh"
-    lang, _ = _identifier().classify(text)
-    if lang in ("zh", "ja") and kana + han:
-        return "ja" if japanese else "zh"
-    return str(lang)
+        return _language_of(strip_noise(messages_or_text))
+    return _language(_Turns(messages_or_text))
+
+
+def _language(turns: _Turns) -> str:
+    # One turn is its own "\n"-join: its cleaned text is already at hand.
+    return _language_of(turns.clean(0) if len(turns.texts) == 1 else strip_noise("\n".join(turns.texts)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -180,9 +215,12 @@ def _sentence_score(sentence: str) -> float:
         return -1.0
     score = 2.0 if _QUESTION.search(sentence) else 0.0
     matcher, n_anywhere = _request_matcher()
-    hits = matcher.find(_normalise(sentence))
-    head = _head_offset(_normalise(sentence))
-    cues = {index for index, start, _ in hits if index < n_anywhere or start <= head}
+    folded = _normalise(sentence)
+    hits = matcher.find(folded)
+    cues = {index for index, _, _ in hits if index < n_anywhere}
+    if any(index >= n_anywhere for index, _, _ in hits):  # these count up to the first non-lead-in word
+        head = _head_offset(folded)
+        cues.update(index for index, start, _ in hits if start <= head)
     return score + min(len(cues), 3)
 
 
@@ -204,7 +242,7 @@ def _truncate(text: str, max_chars: int) -> str:
     return cut + _ELLIPSIS
 
 
-def _best_sentences(text: str, budget: int) -> str:
+def _best_sentences(sentences: list[str], budget: int, score: Callable[[str], float]) -> str:
     """The most request-like sentence of ``text`` first, then its other sentences while they fit.
 
     Other request-like sentences come before plain ones, each group in text order; greetings are
@@ -217,10 +255,9 @@ def _best_sentences(text: str, budget: int) -> str:
     whose planted details reach the request facet from 7.0% to 5.1% (birth dates 122 → 4, ids
     131 → 23, addresses 120 → 5), at a cost of subtopic NMI 0.904 → 0.882 on the bundled example.
     """
-    sentences = _sentences(text)
     if not sentences:
         return ""
-    scores = [_sentence_score(s) for s in sentences]
+    scores = [score(s) for s in sentences]
     best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
     rest = [i for i in range(len(sentences)) if i != best and not _DIGIT_RUN.search(sentences[i])]
     order = [best] + [i for i in rest if scores[i] > 0] + [i for i in rest if scores[i] == 0]
@@ -269,30 +306,41 @@ def extract_request(messages: Messages, max_chars: int = 200) -> str:
     str
         The request text; ``""`` only when the conversation has no user text at all.
     """
+    return _request(_Turns(messages), max_chars)
+
+
+def _request(turns: _Turns, max_chars: int) -> str:
     if max_chars < 1:
         raise ValueError(f"max_chars must be at least 1, got {max_chars}")
-    raw_turns = [t for t in _texts(messages, "user") if t.strip()]
-    if not raw_turns:
+    kept = [i for i, t in enumerate(turns.texts) if t.strip()]
+    if not kept:
         return ""
-    clean = [remove_identifiers(strip_noise(t)) for t in raw_turns]
+    split: dict[int, list[str]] = {}  # the sentences of the k-th kept turn, split when first needed
+
+    def sentences_of(k: int) -> list[str]:
+        if k not in split:
+            split[k] = _sentences(remove_identifiers(turns.clean(kept[k])))
+        return split[k]
+
     # The first turn with a non-greeting sentence, else the first with any sentence at all.
-    readable = [i for i, t in enumerate(clean) if _sentences(t)]
-    first = next((i for i in readable if max(map(_sentence_score, _sentences(clean[i]))) >= 0), None)
-    if first is None and readable:
-        first = readable[0]
+    readable = (k for k in range(len(kept)) if sentences_of(k))
+    first = next((k for k in readable if any(turns.score(x) >= 0 for x in split[k])), None)
     if first is None:
+        first = next((k for k in range(len(kept)) if split[k]), None)
+    if first is None:
+        raw_turns = (turns.texts[i] for i in kept)
         fallback = next((f for f in map(_fallback_text, raw_turns) if f), _NO_TEXT)
         return _truncate(fallback, max_chars)
-    parts = [_truncate(_best_sentences(clean[first], max_chars), max_chars)]
+    parts = [_truncate(_best_sentences(split[first], max_chars, turns.score), max_chars)]
     used = len(parts[0])
-    for text in clean[first + 1 :]:
+    for k in range(first + 1, len(kept)):
         room = max_chars - used - len(_SEPARATOR)
         if room < 20 or used >= _SHORT_REQUEST:
             break
-        sentences = _sentences(text)
+        sentences = sentences_of(k)
         if not sentences:
             continue
-        scores = [_sentence_score(s) for s in sentences]
+        scores = [turns.score(s) for s in sentences]
         best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
         if scores[best] <= 0 or any(sentences[best] in p for p in parts):
             continue
@@ -328,14 +376,22 @@ def topic_text(messages: Messages, max_chars: int = 1000) -> str:
     >>> topic_text([{"role": "user", "content": "Hi there! I'm a teacher. How do I grade essays fairly?"}])
     'How do I grade essays fairly?'
     """
-    kept = [
-        clean
-        for turn in _texts(messages, "user")
-        if turn.strip()
-        for clean in map(strip_noise, clean_sentences(_sentences(turn), _sentence_score))
-        if clean
-    ]
-    return _truncate(" ".join(kept), max_chars) if kept else extract_request(messages, max_chars)
+    return _topic(_Turns(messages), max_chars)
+
+
+def _topic(turns: _Turns, max_chars: int) -> str:
+    kept: list[str] = []
+    length = -1  # of " ".join(kept); past max_chars, more text cannot change the cut
+    for turn in turns.texts:
+        if not turn.strip():
+            continue
+        for clean in map(strip_noise, iter_clean_sentences(_sentences(turn), turns.score)):
+            if clean:
+                kept.append(clean)
+                length += 1 + len(clean)
+                if length > max_chars:
+                    return _truncate(" ".join(kept), max_chars)
+    return _truncate(" ".join(kept), max_chars) if kept else _request(turns, max_chars)
 
 
 # --------------------------------------------------------------------------------------------
@@ -364,45 +420,59 @@ TASK_LABELS: tuple[str, ...] = (
 )
 
 _CODE_FENCE = re.compile(r"```|~~~")
-_TRACEBACK = _LazyPattern(
-    r"Traceback \(most recent call last\)|\b\w+(?:Error|Exception)\b:|^\s+at [\w.$]+\(|"
-    r"\berror(?:\[E\d+\])?:|\bpanicked at\b|Segmentation fault|\b[A-Z][a-z]\w*(?:Error|Exception)\b",
-    re.M,
+_TRACEBACK_TEXT = (
+    r"Traceback \(most recent call last\)|^\s+at [\w.$]+\(|"
+    r"\berror(?:\[E\d+\])?:|\bpanicked at\b|Segmentation fault"
 )
+# The error-name alternatives are slow (a word is matched, then backed off): only text holding
+# "Error" or "Exception" needs them.
+_TRACEBACK = _LazyPattern(
+    _TRACEBACK_TEXT + r"|\b\w+(?:Error|Exception)\b:|\b[A-Z][a-z]\w*(?:Error|Exception)\b", re.M
+)
+_TRACEBACK_NO_NAME = _LazyPattern(_TRACEBACK_TEXT, re.M)
 _CODE_NAMES = re.compile(r"(?<![\w+#])(?:c\+\+|c#|f#|\.net)(?![\w+#])", re.I)
 _ARITHMETIC = re.compile(r"\d\s*[-+*/^×÷=]\s*[\d(x]|\b\d+\s*x\s*[-+]\s*\d")
 
 
 @cache
-def _task_index() -> tuple[_Matcher, tuple[tuple[tuple[str, int], ...], ...]]:
-    """One matcher over every task cue; per term, the (label, weight) pairs it votes for."""
+def _task_votes() -> tuple[tuple[str, ...], tuple[tuple[tuple[str, int], ...], ...]]:
+    """Every task cue, and per cue the (label, weight) pairs it votes for."""
     votes: dict[str, list[tuple[str, int]]] = {}
     for label, by_weight in _task_cues().items():
         for weight, cues in by_weight.items():
             for cue in cues:
                 votes.setdefault(cue, []).append((label, weight))
-    terms = list(votes)
-    return _Matcher(terms), tuple(tuple(votes[t]) for t in terms)
+    terms = tuple(votes)
+    return terms, tuple(tuple(votes[t]) for t in terms)
 
 
-def _task_scores(messages: Messages) -> dict[str, float]:
-    matcher, votes = _task_index()
+@cache
+def _turn_matcher() -> _Matcher:
+    """One matcher over the task cues, then the concern terms: each user turn is read once for both."""
+    return _Matcher(_task_votes()[0] + tuple(entry.term for entry in _concern_lexicon()))
+
+
+def _task_scores(turns: _Turns) -> dict[str, float]:
+    votes = _task_votes()[1]
     scores = dict.fromkeys(TASK_LABELS, 0.0)
-    for turn, raw in enumerate(t for t in _texts(messages, "user") if t.strip()):
+    kept = [i for i, t in enumerate(turns.texts) if t.strip()]
+    for turn, i in enumerate(kept):
+        raw = turns.texts[i]
         factor = 1.0 if turn == 0 else 0.5
         if _CODE_FENCE.search(raw):
             scores["write code"] += 1.5 * factor
             scores["debug code"] += 1 * factor
-        if _TRACEBACK.search(raw):
+        if (_TRACEBACK if "Error" in raw or "Exception" in raw else _TRACEBACK_NO_NAME).search(raw):
             scores["debug code"] += 3 * factor
-        text = strip_noise(raw)
+        text = turns.clean(i)
         if _CODE_NAMES.search(text):
             scores["write code"] += 2 * factor
         if _ARITHMETIC.search(text):
             scores["solve a maths problem"] += 1 * factor
         if _QUESTION.search(text):
             scores["answer a factual question"] += 0.5 * factor
-        for index in {index for index, _, _ in _drop_contained(matcher.find(_normalise(text)))}:
+        cues = [hit for hit in turns.hits(i) if hit[0] < len(votes)]
+        for index in {index for index, _, _ in _drop_contained(cues)}:
             for label, weight in votes[index]:
                 scores[label] += weight * factor
     return scores
@@ -430,7 +500,11 @@ def extract_task(messages: Messages, max_chars: int = 120) -> str:
     str
         One of :data:`TASK_LABELS`.
     """
-    scores = _task_scores(messages)
+    return _task(_Turns(messages), max_chars)
+
+
+def _task(turns: _Turns, max_chars: int) -> str:
+    scores = _task_scores(turns)
     best = max(TASK_LABELS, key=lambda label: (scores[label], -TASK_LABELS.index(label)))
     label = best if scores[best] >= 1.0 else "other"
     return _truncate(label, max_chars)
@@ -464,14 +538,19 @@ def concern_score(messages: Messages) -> tuple[int, list[str]]:
     terms : list of str
         The lexicon terms that counted, highest level first, then in order of first appearance.
     """
-    matcher, benign = _concern_matcher()
+    return _concern(_Turns(messages))
+
+
+def _concern(turns: _Turns) -> tuple[int, list[str]]:
+    benign = _benign_pattern()
     lexicon = _concern_lexicon()
+    n_cues = len(_task_votes()[0])  # concern terms follow the task cues in the turn matcher
     found: dict[str, tuple[int, int, int]] = {}  # term -> (level, turn, position)
-    for turn, raw in enumerate(_texts(messages, "user")):
-        text = _normalise(strip_noise(raw))
-        hits = matcher.find(text)
+    for turn in range(len(turns.texts)):
+        hits = [(index - n_cues, start, end) for index, start, end in turns.hits(turn) if index >= n_cues]
         if not hits:
             continue
+        text = turns.folded(turn)
         spans = [m.span() for m in benign.finditer(text)]
         # One term per span: the highest level, then an exact term over a stem ("bombe" over "*bombe").
         hits = [h for h in hits if not any(s <= h[1] and h[2] <= e for s, e in spans)]

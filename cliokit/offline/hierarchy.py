@@ -19,7 +19,7 @@ from cliokit.offline._lexicon import LEXICON_VERSION
 from cliokit.text import merge_keywords, parent_keywords, tokenize
 
 if TYPE_CHECKING:
-    from cliokit.hierarchy import LevelInput, LevelResult, Neighbourhood
+    from cliokit.hierarchy import LevelInput, LevelResult, NameGroupsFn, Neighbourhood
 
 NOTE = "keyword-based name from the offline heuristic backend"
 
@@ -157,15 +157,17 @@ class CentroidHierarchy:
 
     The structure comes from the embeddings the base clusters were built on, not from their
     names: every child, named or not, is grouped by its centroid of conversation embeddings.
-    Each parent's name is built from the keywords its children share, weighted against the
-    keywords of the other parents at the same level (c-TF-IDF across parents).
+    Each parent is named from its own conversations by ``name_groups`` when the pipeline passes
+    it (the run's namer, e.g. :class:`~cliokit.offline.PhraseNamer`'s phrases); otherwise from
+    the keywords its children share, weighted against the keywords of the other parents at the
+    same level (c-TF-IDF across parents).
     """
 
     heuristic = True
 
     def key(self) -> dict[str, Any]:
         """What the fingerprint of a hierarchy built this way depends on."""
-        return {"builder": "centroids", "linkage": "ward", "lexicon": LEXICON_VERSION}
+        return {"builder": "centroids", "linkage": "ward", "lexicon": LEXICON_VERSION, "names": 2}
 
     def build_level(
         self,
@@ -178,6 +180,7 @@ class CentroidHierarchy:
         level: int,
         seed: int,
         progress: bool | None = None,
+        name_groups: NameGroupsFn | None = None,
     ) -> LevelResult | None:
         """One level of ``n_parents`` parents (fewer when there are fewer children); None without names."""
         from cliokit.hierarchy import LevelResult
@@ -192,6 +195,7 @@ class CentroidHierarchy:
         used = np.unique(groups)
         parent_of_child = np.searchsorted(used, groups).astype(np.int64)
         kws = parent_keywords(keywords, sizes, parent_of_child, len(used), 8)
+        named = name_groups(parent_of_child, len(used)) if name_groups is not None else None
         rows = []
         for p in range(len(used)):
             kids = [c for c in np.flatnonzero(parent_of_child == p) if isinstance(names[c], str)]
@@ -199,10 +203,21 @@ class CentroidHierarchy:
             listed = "; ".join(str(names[c]) for c in kids[:4])
             more = f" and {len(kids) - 4} more" if len(kids) > 4 else ""
             fallback = str(names[kids[0]]) if kids else "Clusters without a shown name"
-            summary = (
-                f"Groups {len(kids)} named clusters whose conversations lie close together: {listed}{more}. "
-                f"Name from the keywords that set them apart from the other groups ({NOTE})."
+            listing = (
+                f"Groups {len(kids)} named clusters whose conversations lie close together: {listed}{more}."
             )
+            if named is not None and isinstance(named.at[p, "name"], str):
+                row = named.loc[p]
+                rows.append(
+                    {
+                        "cluster": p,
+                        "name": row["name"],
+                        "description": f"{row['description']} {listing}",
+                        "keywords": list(row["keywords"]),
+                    }
+                )
+                continue
+            summary = f"{listing} Name from the keywords that set them apart from the other groups ({NOTE})."
             rows.append(
                 {
                     "cluster": p,

@@ -20,7 +20,7 @@ from cliokit.backends.base import Backend
 from cliokit.errors import ConfigError
 from cliokit.progress import progress_bar
 from cliokit.synthetic._locales import LOCALES
-from cliokit.synthetic._plan import PlanRow, plan_conversations, plan_rows
+from cliokit.synthetic._plan import PlanRow, derive_seed, plan_conversations, plan_rows
 from cliokit.synthetic.model import SYNTHESIZE, run_model
 from cliokit.synthetic.pii import CANARY_KINDS, FakerPool, Planted, plant, resolve_secret, secret_fingerprint
 from cliokit.synthetic.taxonomy import Taxonomy, load_taxonomy
@@ -58,7 +58,8 @@ class SyntheticData:
     Attributes
     ----------
     conversations : DataFrame
-        ``conversation_id``, ``user_id``, ``messages`` (list of ``{"role", "content"}``).
+        ``conversation_id``, ``user_id``, ``messages`` (list of ``{"role", "content"}``), and
+        ``timestamp`` (``datetime64[ns, UTC]``) when generated with ``weeks``.
     labels : DataFrame
         One row per conversation: :data:`LABEL_COLUMNS`.
     planted : DataFrame
@@ -98,6 +99,10 @@ def generate(
     progress: bool | None = None,
     templates_dir: str | None = None,
     category_skew: float = 0.0,
+    weeks: int | None = None,
+    start: str = "2024-01-01",
+    trend: str | None = None,
+    trend_ratio: float = 4.0,
 ) -> SyntheticData:
     """Generate ``n`` labelled conversations with planted personal data.
 
@@ -135,6 +140,18 @@ def generate(
         Directory of ``LANG.yaml`` template files (None: the packaged ones).
     category_skew : float, default=0.0
         Zipf exponent over ordinary categories in file order (0: uniform categories).
+    weeks : int, optional
+        Give every conversation a ``timestamp`` (UTC, whole seconds), spread evenly over this many
+        weeks from ``start`` (None: no ``timestamp`` column).
+    start : str, default="2024-01-01"
+        ISO date or date-time the time span starts at (UTC when it has no zone).
+    trend : str, optional
+        A subtopic or category id of the taxonomy (e.g. ``"coding.debug"`` or ``"travel"``) whose
+        conversations are planted as a trend over the ``weeks``: their rate over time rises (or
+        falls) linearly, by ``trend_ratio`` from the first instant to the last, while the others
+        stay even. Needs ``weeks``.
+    trend_ratio : float, default=4.0
+        The trend's rate at the end over its rate at the start (> 1 grows, < 1 shrinks).
 
     Returns
     -------
@@ -152,6 +169,7 @@ def generate(
     if isinstance(category_skew, bool) or not isinstance(category_skew, int | float) or category_skew < 0:
         raise ConfigError(f"`category_skew` must be a number >= 0; got {category_skew!r}")
     tax = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
+    origin, trend_column = _check_time_args(weeks, start, trend, trend_ratio, tax)
     chosen: Backend | None = None
     templates: dict[str, LanguageTemplates] = {}
     if mode == "model":
@@ -161,6 +179,8 @@ def generate(
     plan = plan_conversations(
         n, languages, seed, pii_rate, concern_rate, users, min_turns, max_turns, tax, category_skew
     )
+    if weeks is not None:
+        plan["timestamp"] = _timestamps(plan, seed, weeks, origin, trend_column, trend, trend_ratio)
     key, secret_source = resolve_secret(secret, seed)
     pool = FakerPool()
     planted: list[list[Planted]] = []
@@ -196,6 +216,8 @@ def generate(
         "category_skew": float(category_skew),
         "model": model,
     }
+    if weeks is not None:
+        args.update(weeks=int(weeks), start=origin.isoformat(), trend=trend, trend_ratio=float(trend_ratio))
     if chosen is not None:
         args["backend"] = chosen.describe()
         args["prompt_hash"] = SYNTHESIZE.hash
@@ -243,6 +265,58 @@ def _check_args(
     if len(set(langs)) != len(langs):
         raise ConfigError(f"`languages` lists a language twice: {langs}")
     return langs
+
+
+def _check_time_args(
+    weeks: int | None, start: str, trend: str | None, trend_ratio: float, tax: Taxonomy
+) -> tuple[pd.Timestamp, str]:
+    """The span's start (UTC) and the trend's column; raises :class:`ConfigError` naming a bad argument."""
+    if weeks is not None and (
+        isinstance(weeks, bool) or not isinstance(weeks, int | np.integer) or not 1 <= weeks <= 520
+    ):
+        raise ConfigError(f"`weeks` must be an integer from 1 to 520 or None; got {weeks!r}")
+    try:
+        origin = pd.Timestamp(start)
+        if pd.isna(origin):
+            raise ValueError(start)
+    except (TypeError, ValueError):
+        raise ConfigError(f"`start` must be an ISO date or date-time; got {start!r}") from None
+    if trend is not None:
+        if weeks is None:
+            raise ConfigError("`trend` needs `weeks`: a trend is planted over the weeks of the data")
+        if trend not in {*tax.subtopics["subtopic"], *tax.categories["category"]}:
+            raise ConfigError(
+                f"`trend` must be a subtopic or category id of the taxonomy (e.g. "
+                f"{tax.subtopics['subtopic'].iloc[0]!r}); got {trend!r}"
+            )
+    if isinstance(trend_ratio, bool) or not isinstance(trend_ratio, int | float) or not trend_ratio > 0:
+        raise ConfigError(f"`trend_ratio` must be a number > 0; got {trend_ratio!r}")
+    column = "subtopic" if trend in set(tax.subtopics["subtopic"]) else "category"
+    return origin.tz_localize("UTC") if origin.tzinfo is None else origin.tz_convert("UTC"), column
+
+
+def _timestamps(
+    plan: pd.DataFrame,
+    seed: int,
+    weeks: int,
+    origin: pd.Timestamp,
+    column: str,
+    trend: str | None,
+    ratio: float,
+) -> pd.Series:
+    """A time for each planned conversation: uniform over the span, rising by ``ratio`` for ``trend``."""
+    rng = np.random.default_rng(derive_seed(seed, "time"))
+    n = len(plan)
+    position = rng.random(n)  # where in the span, 0 to 1
+    if trend is not None:
+        r = max(ratio, 1 / ratio)
+        # density 1 + (r - 1) x on [0, 1]: uniform with weight 2 / (r + 1), else density 2x (sqrt of U)
+        rising = np.where(rng.random(n) < 2 / (r + 1), rng.random(n), np.sqrt(rng.random(n)))
+        position = np.where(plan[column].to_numpy() == trend, rising if ratio >= 1 else 1 - rising, position)
+    seconds = np.floor(position * weeks * 7 * 86400).astype(np.int64)
+    return pd.Series(origin + pd.to_timedelta(seconds, unit="s"), index=plan.index).astype(
+        "datetime64[ns, UTC]"
+    )
 
 
 def _model_backend(backend: Backend | str | None, model: str) -> Backend:
@@ -348,6 +422,8 @@ def _assemble(
             "messages": [m for m in messages if m is not None],
         }
     )
+    if "timestamp" in kept:
+        conversations["timestamp"] = kept["timestamp"]
     labels = kept[LABEL_COLUMNS].copy()
     rows = [
         (cid, p.kind, p.value, p.canary, p.token)

@@ -28,6 +28,8 @@ _EXPORTS = {
     "language_overrepresentation_chart": "cliokit.viz.charts",
     "concerning_chart": "cliokit.viz.charts",
     "classifier_monitoring_chart": "cliokit.viz.charts",
+    "coordination_chart": "cliokit.viz.charts",
+    "share_over_time_chart": "cliokit.viz.charts",
     "compare_chart": "cliokit.viz.compare",
     "icicle_chart": "cliokit.viz.tree",
     "treemap_chart": "cliokit.viz.tree",
@@ -63,6 +65,7 @@ __all__ = [
     "compare_chart",
     "compare_table",
     "concerning_chart",
+    "coordination_chart",
     "facet_breakdown_chart",
     "flag_rates",
     "icicle_chart",
@@ -75,6 +78,7 @@ __all__ = [
     "overrepresentation",
     "save_chart",
     "serve",
+    "share_over_time_chart",
     "squarify",
     "suppressed_totals",
     "top_level_shares_chart",
@@ -87,8 +91,10 @@ if TYPE_CHECKING:
     from cliokit.viz.charts import (
         classifier_monitoring_chart,
         concerning_chart,
+        coordination_chart,
         facet_breakdown_chart,
         language_overrepresentation_chart,
+        share_over_time_chart,
         top_level_shares_chart,
     )
     from cliokit.viz.compare import compare_chart, compare_table

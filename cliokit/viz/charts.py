@@ -1,4 +1,4 @@
-"""Altair charts of a run: usage shares, facet breakdowns, over-representation, concerning scores.
+"""Altair charts of a run: usage shares, facet breakdowns, over-representation, concerning scores, trends.
 
 Every function takes a :class:`~cliokit.result.ClioResult` and returns an altair chart; none
 displays or saves anything (see :func:`cliokit.viz.save_chart`). Only unsuppressed clusters are
@@ -18,9 +18,18 @@ import numpy as np
 import pandas as pd
 
 from cliokit.errors import ConfigError
+from cliokit.monitor.coordination import COLUMNS, FLAG_LABEL, coordination_config
+from cliokit.monitor.trends import FREQS, cluster_shares_over_time, growth
 from cliokit.result import ClioResult
 from cliokit.tables import cluster_names, clustered, facet_breakdowns, resolve_level
-from cliokit.viz._common import GREY, breakdown_facets, chart_data, check_facet, level_word
+from cliokit.viz._common import (
+    GREY,
+    breakdown_facets,
+    chart_data,
+    check_facet,
+    colour_scale,
+    level_word,
+)
 from cliokit.viz.tables import (
     MIN_COUNT,
     cluster_table,
@@ -379,5 +388,170 @@ def classifier_monitoring_chart(
             f"level {resolve_level(result, level)}; overall flag rate {rate:.1%} (dashed)",
             "top left: possible false positives; bottom right: possible false negatives",
         ],
+    )
+    return alt.LayerChart(layer=[points, rule], width=WIDTH - 80, height=360, title=title)
+
+
+_BUCKET_WORD = {"D": "day", "W": "week", "M": "month"}
+
+
+def share_over_time_chart(
+    result: ClioResult,
+    level: int | None = None,
+    freq: str = "W",
+    top: int = 4,
+    *,
+    min_conversations: int | None = None,
+    min_users: int | None = None,
+) -> alt.LayerChart:
+    """Share of conversations per week (or day, month) of the fastest-growing and -shrinking clusters.
+
+    Lines are the ``top`` clusters with the steepest rising share (solid, ▲) and the ``top`` with
+    the steepest falling one (dashed, ▼), ranked by :func:`cliokit.monitor.trends.growth`. Only
+    cells published by :func:`cliokit.monitor.trends.cluster_shares_over_time` are drawn: a
+    suppressed or empty bucket is a gap in the line, never a value.
+
+    Parameters
+    ----------
+    result : ClioResult
+    level : int, optional
+        Default: the top level.
+    freq : {"D", "W", "M"}, default="W"
+    top : int, default=4
+        Clusters shown per direction.
+    min_conversations, min_users : int, optional
+        Smallest published cell (default: the run's privacy thresholds).
+
+    Returns
+    -------
+    altair.LayerChart
+        Data: one row per (cluster, bucket) from the first to the last bucket: ``bucket``,
+        ``cluster_id``, ``label``, ``direction``, ``share`` (null where not published),
+        ``conversations``, ``users``, ``slope``.
+    """
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        raise ConfigError(f"`top` must be an int >= 1; got {top!r}")
+    shares = cluster_shares_over_time(
+        result, level, freq, min_conversations=min_conversations, min_users=min_users
+    )
+    ranked = growth(shares)
+    picked = pd.concat([ranked[ranked["slope"] > 0].head(top), ranked[ranked["slope"] < 0].tail(top)])
+    picked = picked.assign(
+        label=[f"{'▲' if s > 0 else '▼'} {n}" for s, n in zip(picked["slope"], picked["name"], strict=True)]
+    )
+    buckets = (
+        pd.period_range(
+            shares["bucket"].min().tz_convert(None), shares["bucket"].max().tz_convert(None), freq=FREQS[freq]
+        )
+        if len(shares)
+        else pd.PeriodIndex([], freq=FREQS[freq])
+    )
+    grid = pd.MultiIndex.from_product(
+        [picked["cluster_id"], buckets.start_time.tz_localize("UTC")], names=["cluster_id", "bucket"]
+    ).to_frame(index=False)
+    cells = shares[["cluster_id", "bucket", "conversations", "users", "share"]]
+    df = grid.merge(cells, on=["cluster_id", "bucket"], how="left").merge(
+        picked[["cluster_id", "label", "direction", "slope"]], on="cluster_id"
+    )
+    word = _BUCKET_WORD[freq]
+    x = alt.X("bucket:T", title=f"{word} starting (UTC)", scale=alt.Scale(type="utc"))
+    y = alt.Y("share:Q", title=f"share of the {word}'s conversations", axis=alt.Axis(format="%"))
+    color = alt.Color(
+        "label:N",
+        title="cluster (▲ growing, ▼ shrinking)",
+        sort=list(picked["label"]),
+        scale=alt.Scale(**colour_scale(picked["label"])),
+        legend=alt.Legend(labelLimit=320),
+    )
+    dash = alt.StrokeDash(
+        "direction:N",
+        scale=alt.Scale(domain=["growing", "shrinking"], range=[[1, 0], [5, 3]]),
+        legend=None,
+    )
+    tooltip = [
+        alt.Tooltip("label:N", title="cluster"),
+        alt.Tooltip("cluster_id:N", title="id"),
+        alt.Tooltip("bucket:T", title=f"{word} starting", format="%Y-%m-%d", formatType="utc"),
+        alt.Tooltip("share:Q", format=".1%"),
+        alt.Tooltip("conversations:Q", format=","),
+        alt.Tooltip("users:Q", title="unique users", format=","),
+        alt.Tooltip("slope:Q", title=f"share change per {word}", format="+.2%"),
+    ]
+    base = alt.Chart(chart_data(df)).encode(x=x, y=y, color=color)
+    lines = base.mark_line().encode(strokeDash=dash)
+    points = base.mark_point(filled=True, size=30).encode(tooltip=tooltip)
+    a = shares.attrs
+    title = alt.Title(
+        f"Fastest-growing and -shrinking {level_word(result, a['level'])} clusters, share per {word}",
+        subtitle=[
+            f"slope of share per {word}, least squares; cells under {a['min_conversations']} "
+            f"conversations or {a['min_users']} users are suppressed (gaps)",
+            f"{a['n_with_time']:,} conversations with a time; {a['n_without_time']:,} without",
+        ],
+    )
+    return alt.LayerChart(layer=[lines, points], width=WIDTH, height=300, title=title)
+
+
+def coordination_chart(result: ClioResult, level: int = 0) -> alt.LayerChart:
+    """Near-duplicate share against conversations per user of every unsuppressed cluster of a level.
+
+    Red points are flagged "possible coordinated or automated activity"
+    (:mod:`cliokit.monitor.coordination`); the dashed rule is the near-duplicate limit, which a
+    flagged cluster must reach along with one other signal. Tooltips give every signal.
+
+    Parameters
+    ----------
+    result : ClioResult
+    level : int, default=0
+
+    Raises
+    ------
+    ConfigError
+        If the run has no coordination signals (made before them, or ``coordination.enabled``
+        false).
+    """
+    level = resolve_level(result, level)
+    t = cluster_table(result, level)
+    if "coordination_flag" not in t:
+        raise ConfigError(f"{result.run_dir} has no coordination signals (coordination.parquet)")
+    limit = coordination_config(result).near_duplicate_share
+    df = t.assign(flag=np.where(t["coordination_flag"], FLAG_LABEL, "not flagged"))
+    tooltip = [
+        alt.Tooltip("label:N", title="cluster"),
+        alt.Tooltip("cluster_id:N", title="id"),
+        alt.Tooltip("n_conversations:Q", title="conversations", format=","),
+        alt.Tooltip("near_duplicate_share:Q", title="near-duplicate share", format=".1%"),
+        alt.Tooltip("conversations_per_user:Q", title="conversations per user", format=".2f"),
+        alt.Tooltip("top_user_share:Q", title="top user share", format=".1%"),
+        alt.Tooltip("user_gini:Q", title="Gini of conversations per user", format=".2f"),
+        alt.Tooltip("burst_ratio:Q", title="burst ratio", format=".1f"),
+        alt.Tooltip("coordination_reasons:N", title="over the limits"),
+    ]
+    points = (
+        alt.Chart(chart_data(df[["label", "n_conversations", "flag", *COLUMNS]]))
+        .mark_circle(opacity=0.75, stroke="#1b1b1b", strokeWidth=0.5)
+        .encode(
+            x=alt.X("conversations_per_user:Q", title="conversations per user", scale=alt.Scale(zero=False)),
+            y=alt.Y(
+                "near_duplicate_share:Q",
+                title="share with a near-duplicate in the cluster",
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%"),
+            ),
+            size=alt.Size("n_conversations:Q", title="conversations"),
+            color=alt.Color(
+                "flag:N",
+                title=None,
+                scale=alt.Scale(domain=[FLAG_LABEL, "not flagged"], range=["#e15759", "#4e79a7"]),
+                legend=alt.Legend(labelLimit=320),
+            ),
+            tooltip=tooltip,
+        )
+    )
+    rule = alt.Chart().mark_rule(strokeDash=[4, 3], color="#e15759").encode(y=alt.datum(limit))
+    n = int(t["coordination_flag"].sum())
+    title = alt.Title(
+        "Coordinated or automated activity: signals per cluster",
+        subtitle=f"level {level}; {n} of {len(t)} flagged; near-duplicate limit {limit:.0%} (dashed)",
     )
     return alt.LayerChart(layer=[points, rule], width=WIDTH - 80, height=360, title=title)

@@ -23,11 +23,18 @@ import altair as alt
 import pandas as pd
 
 from cliokit.config import PRIVACY_FLOOR
+from cliokit.monitor.coordination import FLAG_LABEL, read_coordination
+from cliokit.monitor.dp import read_releases
 from cliokit.result import ClioResult
 from cliokit.rundir import write_text
 from cliokit.tables import cluster_names, facet_breakdowns, level_total
 from cliokit.viz._common import PALETTE, breakdown_facets
-from cliokit.viz.charts import concerning_chart, language_overrepresentation_chart, top_level_shares_chart
+from cliokit.viz.charts import (
+    concerning_chart,
+    coordination_chart,
+    language_overrepresentation_chart,
+    top_level_shares_chart,
+)
 from cliokit.viz.layout import TreeNode, cluster_tree
 from cliokit.viz.save import page, spec_script
 from cliokit.viz.tables import MIN_COUNT, map_domain
@@ -59,6 +66,7 @@ table.facets td{padding:2px 0;min-width:420px}
 .stack{display:flex;height:10px;width:240px;background:#eee;margin:2px 0;border-radius:2px;overflow:hidden}
 .stack span{display:block;height:100%}.values{color:#444}
 footer{margin-top:40px;color:#666;font-size:0.9em}
+.flag{color:#b3261e;font-weight:600;font-size:0.9em;margin-left:8px}
 """
 
 
@@ -112,6 +120,7 @@ def _summary(result: ClioResult) -> str:
         ("Seed", str(config.get("seed", "?"))),
         ("cliokit", str(m.versions.get("cliokit") or "?")),
     ]
+    rows += _dp_rows(result)
     out = ['<table class="summary">']
     out += [f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows]
     out.append("</table>")
@@ -129,6 +138,23 @@ def _summary(result: ClioResult) -> str:
     if notes:
         out.append('<ul class="notes">' + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>")
     return "\n".join(out)
+
+
+def _dp_rows(result: ClioResult) -> list[tuple[str, str]]:
+    """The summary row of the run's differentially private exports (none without a DP export)."""
+    releases = read_releases(result.run_dir)
+    if not releases:
+        return []
+    last = releases[-1]
+    text = (
+        f"{len(releases)} DP export(s) of this run; latest: {last['mechanism']}, epsilon "
+        f"{last['epsilon']:g}, delta {last['delta']:g}, at most {last['max_conversations_per_user']} "
+        f"conversations per user, {last['library']} {last['library_version']}. Together they spend "
+        f"epsilon {sum(r['epsilon_spent'] for r in releases):.3g} and delta "
+        f"{sum(r['delta_spent'] for r in releases):.3g} (each export spends its budget again). The "
+        "counts in this report are exact, not differentially private."
+    )
+    return [("Differential privacy", text)]
 
 
 def _floor_banner(thresholds: dict[str, Any]) -> str:
@@ -173,6 +199,8 @@ def _tree_html(result: ClioResult) -> str:
     totals = {lvl: level_total(result, lvl) for lvl in range(result.levels)}
     bd = facet_breakdowns(result, breakdown_facets(result))
     by_cluster = {str(k): g for k, g in bd.groupby("cluster_id")}
+    signals = read_coordination(result)
+    reasons = {} if signals is None else dict(signals[["cluster_id", "coordination_reasons"]].values)
 
     def node(n: TreeNode) -> str:
         inner = "".join(node(c) for c in n.children)
@@ -195,13 +223,38 @@ def _tree_html(result: ClioResult) -> str:
         if kw:
             body += f'<p class="kw">Keywords: {_e(kw)}</p>'
         body += _facet_rows(by_cluster.get(n.cluster_id))
+        why = reasons.get(n.cluster_id)
+        flag = f'<span class="flag" title="{_e(why)}">⚑ {FLAG_LABEL}</span>' if why else ""
         return (
             f'<details class="cluster" data-cluster-id="{_e(n.cluster_id)}"><summary>'
             f'<span class="name">{_e(names[n.cluster_id])}</span><span class="meta">{_e(meta)}</span>'
-            f"</summary>{body}{inner}</details>"
+            f"{flag}</summary>{body}{inner}</details>"
         )
 
     return "\n".join(node(n) for n in cluster_tree(result))
+
+
+def _coordination_html(result: ClioResult) -> str:
+    """The flagged clusters and the signals chart ("" for a run without coordination signals)."""
+    signals = read_coordination(result)
+    if signals is None:
+        return ""
+    names = cluster_names(result)
+    flagged = signals[signals["coordination_flag"]]
+    items = "".join(
+        f"<li>{_e(names[row['cluster_id']])} ({_e(row['cluster_id'])}): "
+        + _e(", ".join(f"{s} {row[s]:.2f}" for s in row["coordination_reasons"].split(", ")))
+        + "</li>"
+        for row in flagged.to_dict("records")
+    )
+    return (
+        '<h2 id="coordination-heading">Coordinated activity</h2><p id="coordination-note">'
+        f"{len(flagged)} of {len(signals)} shown clusters (all levels) are flagged &quot;{FLAG_LABEL}"
+        "&quot;: many of their conversations are near-duplicates of each other, and they come from "
+        "few accounts or arrive in a burst. The signals over their limits are listed; a flag asks "
+        f"for a look, it is not a verdict.</p>{'<ul>' + items + '</ul>' if items else ''}"
+        + _chart("coordination", coordination_chart(result, level=0))
+    )
 
 
 def _map_note(result: ClioResult) -> str:
@@ -291,6 +344,7 @@ def build_report(
         parts.append('<p id="languages">One language only: no language over-representation figure.</p>')
     if "concerning" in result.facets:
         parts.append(_chart("concerning", concerning_chart(result, level=0)))
+    parts.append(_coordination_html(result))
     parts.append(
         f"<footer>{len(hidden)} suppressed clusters ({base_hidden:,} conversations at the base level) "
         "are counted but never named. This report holds no conversation text. Generated by cliokit "
