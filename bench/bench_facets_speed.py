@@ -132,15 +132,11 @@ def main(argv: list[str] | None = None) -> int:
         child(args.child, args.workers[0])
         return 0
     if not all((args.data / d).exists() for d in ("hh_rlhf", "oasst1_en_validation", "arena_hard")):
-        print(
-            f"bench_facets_speed: HH-RLHF, oasst1 or Arena-Hard missing under {args.data}; nothing to do."
-        )
+        print(f"bench_facets_speed: HH-RLHF, oasst1 or Arena-Hard missing under {args.data}; nothing to do.")
         return 0
     convs = load_longest(args.data, args.n)
     chars = int(convs["messages"].map(lambda ms: sum(len(m["content"] or "") for m in ms)).sum())
-    print(
-        f"{len(convs)} longest conversations: {chars:,} characters, {chars / len(convs):,.0f} each"
-    )
+    print(f"{len(convs)} longest conversations: {chars:,} characters, {chars / len(convs):,.0f} each")
     variants = [(f"after, {w} worker{'s' * (w > 1)}", REPO, w) for w in args.workers]
     if args.baseline:
         variants.insert(0, ("before", args.baseline.resolve(), 1))
